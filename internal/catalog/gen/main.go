@@ -159,11 +159,33 @@ type schema struct {
 	Items       *schema            `json:"items"`
 	Properties  map[string]*schema `json:"properties"`
 	Required    []string           `json:"required"`
+	AllOf       []*schema          `json:"allOf"`
 }
 
 func (d *doc) resolve(s *schema) *schema {
 	for i := 0; s != nil && s.Ref != "" && i < 8; i++ {
 		s = d.Components.Schemas[strings.TrimPrefix(s.Ref, "#/components/schemas/")]
+	}
+	if s != nil && len(s.AllOf) > 0 {
+		// A composed schema: its properties are its members' properties.
+		merged := *s
+		merged.Properties = map[string]*schema{}
+		for k, v := range s.Properties {
+			merged.Properties[k] = v
+		}
+		for _, m := range s.AllOf {
+			if r := d.resolve(m); r != nil {
+				for k, v := range r.Properties {
+					merged.Properties[k] = v
+				}
+				merged.Required = append(merged.Required, r.Required...)
+				if merged.Type == "" {
+					merged.Type = r.Type
+				}
+			}
+		}
+		merged.AllOf = nil
+		return &merged
 	}
 	return s
 }
@@ -309,6 +331,10 @@ func (d *doc) fill(r *catalog.Resource) error {
 	if body == nil {
 		return fmt.Errorf("%s: schema %s not found", coalesce(r.ListPath, r.InstancePath), r.Schema)
 	}
+	if isPage(body) {
+		r.Schema = "" // a page of something else, not a resource
+		return nil
+	}
 	names := make([]string, 0, len(body.Properties))
 	for k := range body.Properties {
 		names = append(names, k)
@@ -328,6 +354,20 @@ func (d *doc) fill(r *catalog.Resource) error {
 	}
 	r.Module, r.Type = naming(r.Schema, r.Product, r.Version)
 	return nil
+}
+
+// isPage reports whether a schema is a list page (a "meta" object beside an
+// array), which some specs return from instance-shaped paths.
+func isPage(s *schema) bool {
+	if _, ok := s.Properties["meta"]; !ok {
+		return false
+	}
+	for _, v := range s.Properties {
+		if v.Type == "array" {
+			return true
+		}
+	}
+	return false
 }
 
 func coalesce(s ...string) string {
@@ -376,6 +416,11 @@ func (d *doc) op(o *operation, path string) *catalog.Operation {
 	for c := range o.Responses {
 		if strings.HasPrefix(c, "2") {
 			codes = append(codes, c)
+		}
+	}
+	if len(codes) == 0 {
+		for c := range o.Responses {
+			codes = append(codes, c) // e.g. a 307 redirect to a download
 		}
 	}
 	sort.Strings(codes)
@@ -508,7 +553,7 @@ func firstSentence(s string) string {
 func naming(schemaName, product, version string) (string, string) {
 	segs := strings.Split(schemaName, ".")
 	if len(segs) < 3 {
-		return product + "/" + version, camel(segs[len(segs)-1])
+		return moduleName(product) + "/" + moduleName(version), camel(segs[len(segs)-1])
 	}
 	module := segs[0] + "/" + segs[1]
 	rest := segs[2:]
@@ -528,6 +573,11 @@ func naming(schemaName, product, version string) (string, string) {
 		prev = s
 	}
 	return module, b.String()
+}
+
+// moduleName makes a Pulumi module segment: lower case, underscores.
+func moduleName(s string) string {
+	return strings.ToLower(strings.NewReplacer("-", "_", ".", "_").Replace(s))
 }
 
 func camel(s string) string {
