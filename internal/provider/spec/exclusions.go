@@ -1,0 +1,155 @@
+package spec
+
+// Excluded lists the createable catalog resources the provider does not
+// offer, each with the reason. They are actions (a POST that sends, places,
+// starts or checks something), runtime data an application creates while it
+// runs, or collections without an instance path (nothing to read or delete
+// by ID). TestCoverage fails when the catalog gains a createable resource
+// that is neither covered nor listed here, and when an entry here is no
+// longer in the catalog.
+var Excluded = map[string]string{
+	// Accounts
+	"accounts/v1:BulkConsents": "action: bulk-uploads consent records",
+	"accounts/v1:BulkContacts": "action: bulk-uploads contacts",
+	"accounts/v1:Safelist":     "no instance path: numbers are added and removed by query, not by ID",
+
+	// 2010 API
+	"api/v2010:Account":                            "use twilio:index:Subaccount, which closes the sub-account on delete (the API has no DELETE)",
+	"api/v2010:Call":                               "action: places a phone call",
+	"api/v2010:CallPayments":                       "action: captures a payment on a live call",
+	"api/v2010:CallRealtimeTranscription":          "action: transcribes a live call",
+	"api/v2010:CallRecording":                      "action: records a live call",
+	"api/v2010:CallSiprec":                         "action: forks a live call's media",
+	"api/v2010:CallStream":                         "action: streams a live call's media",
+	"api/v2010:CallUserDefinedMessage":             "action: sends a message to a live call",
+	"api/v2010:CallUserDefinedMessageSubscription": "runtime: subscribes to a live call's messages",
+	"api/v2010:ConferenceParticipant":              "action: dials a participant into a live conference",
+	"api/v2010:IncomingPhoneNumberLocal":           "no instance path: a purchase shortcut for IncomingPhoneNumber",
+	"api/v2010:IncomingPhoneNumberMobile":          "no instance path: a purchase shortcut for IncomingPhoneNumber",
+	"api/v2010:IncomingPhoneNumberTollFree":        "no instance path: a purchase shortcut for IncomingPhoneNumber",
+	"api/v2010:Message":                            "action: sends a message",
+	"api/v2010:MessageFeedback":                    "action: reports message delivery feedback",
+	"api/v2010:OutgoingCallerId":                   "action: places a validation call (the caller ID appears after it is answered)",
+	"api/v2010:Token":                              "action: issues short-lived network traversal tokens",
+
+	// AI Assistants
+	"assistants/v1:ServiceAssistantSendMessageResponse": "action: sends a message to an assistant",
+	"assistants/v1:ServiceFeedback":                     "action: records feedback on an answer",
+
+	"bulkexports/v1:ExportCustomJob": "action: starts an export job",
+
+	// Programmable Chat (and its ip_messaging alias)
+	"chat/v1:ServiceChannelInvite":          "action: sends an invitation",
+	"chat/v1:ServiceChannelMessage":         "action: sends a message",
+	"chat/v2:ServiceChannelInvite":          "action: sends an invitation",
+	"chat/v2:ServiceChannelMessage":         "action: sends a message",
+	"ip_messaging/v1:ServiceChannelInvite":  "action: sends an invitation",
+	"ip_messaging/v1:ServiceChannelMessage": "action: sends a message",
+	"ip_messaging/v2:ServiceChannelInvite":  "action: sends an invitation",
+	"ip_messaging/v2:ServiceChannelMessage": "action: sends a message",
+
+	"content/v1:ContentApprovalCreate": "action: submits a template for WhatsApp approval",
+
+	// Conversations
+	"conversations/v1:ConversationMessage":                 "action: sends a message",
+	"conversations/v1:ConversationWithParticipants":        "no instance path: creates a Conversation and its participants in one call",
+	"conversations/v1:ServiceConversationMessage":          "action: sends a message",
+	"conversations/v1:ServiceConversationWithParticipants": "no instance path: creates a Conversation and its participants in one call",
+
+	"events/v1:SinkTest":     "action: sends a test event",
+	"events/v1:SinkValidate": "action: validates a sink with a test event",
+
+	// Flex
+	"flex/v1:Channel":                               "runtime: starts a Flex chat with a customer",
+	"flex/v1:InsightsAssessments":                   "runtime: records an agent's assessment",
+	"flex/v1:InsightsAssessmentsComment":            "runtime: records a comment on an assessment",
+	"flex/v1:Interaction":                           "runtime: starts an interaction",
+	"flex/v1:InteractionChannelInteractionTransfer": "action: transfers a live interaction",
+	"flex/v1:InteractionChannelInvite":              "action: invites an agent to a live interaction",
+	"flex/v1:InteractionChannelParticipant":         "runtime: participant of a live interaction",
+	"flex/v1:PluginRelease":                         "action: activates a plugin configuration (a release is an event, not state)",
+	"flex/v1:WebChannel":                            "runtime: starts a web chat",
+	"flex/v2:WebChannel":                            "runtime: starts a web chat (no instance path)",
+
+	"intelligence/v2:Transcript": "action: transcribes a recording",
+
+	"marketplace/v1:InstalledAddOnUsage":  "action: reports add-on usage",
+	"marketplace/v1:ModuleDataManagement": "no instance path: publishes a Marketplace listing",
+	"marketplace/v1:ReferralConversion":   "action: reports a referral conversion",
+
+	// Messaging
+	"messaging/v1:BrandRegistrationsBrandRegistrationOtp": "action: sends a one-time password to the brand contact",
+	"messaging/v1:BrandRegistrationsBrandVetting":         "action: requests an external vetting of a brand",
+	"messaging/v1:ExternalCampaign":                       "no instance path: registers an externally registered campaign",
+
+	"notify/v1:ServiceNotification": "action: sends a notification",
+
+	// Numbers
+	"numbers/v1:BulkEligibility":                        "action: checks numbers for hosting eligibility",
+	"numbers/v1:Eligibility":                            "action: checks numbers for hosting eligibility",
+	"numbers/v1:PortingPortIn":                          "action: starts a port-in process for numbers of another carrier",
+	"numbers/v1:SigningRequestConfiguration":            "no instance path: bulk upload of signing configuration",
+	"numbers/v2:BulkHostedNumberOrder":                  "action: bulk hosting order (no delete; a process, not state)",
+	"numbers/v2:RegulatoryComplianceBundleCopy":         "action: copies a bundle",
+	"numbers/v2:RegulatoryComplianceBundleEvaluation":   "action: evaluates a bundle",
+	"numbers/v2:RegulatoryComplianceBundleReplaceItems": "action: replaces a bundle's items",
+
+	"oauth/v1:Token":       "action: issues an access token",
+	"oauth/v1:TokenToken":  "action: issues an access token",
+	"oauth/v1:TokenToken3": "action: issues an access token",
+
+	"preview/wireless:Command": "action: sends a command to a SIM",
+
+	// Proxy
+	"proxy/v1:ServiceSession":                              "runtime: a masked conversation between participants",
+	"proxy/v1:ServiceSessionParticipant":                   "runtime: a participant of a session",
+	"proxy/v1:ServiceSessionParticipantMessageInteraction": "action: sends a message to a participant",
+
+	// Serverless: builds and deployments are steps of twilio:serverless:Deployment.
+	"serverless/v1:ServiceBuild":                 "action: builds function and asset versions (see twilio:serverless:Deployment)",
+	"serverless/v1:ServiceEnvironmentDeployment": "action: deploys a build (see twilio:serverless:Deployment)",
+
+	// Studio
+	"studio/v1:FlowEngagement": "action: starts a flow execution",
+	"studio/v1:FlowExecution":  "action: starts a flow execution",
+	"studio/v2:FlowExecution":  "action: starts a flow execution",
+	"studio/v2:FlowValidate":   "action: validates a flow definition",
+
+	// Super SIM
+	"supersim/v1:EsimProfile": "action: orders an eSIM profile (no delete)",
+	"supersim/v1:IpCommand":   "action: sends an IP command to a SIM",
+	"supersim/v1:SmsCommand":  "action: sends an SMS command to a SIM",
+
+	"sync/v1:ServiceSyncStreamStreamMessage": "action: publishes a stream message",
+
+	// TaskRouter
+	"taskrouter/v1:WorkspaceTask":                            "runtime: a unit of work routed to agents",
+	"taskrouter/v1:WorkspaceTaskQueueBulkRealTimeStatistics": "action: queries statistics (no instance path)",
+
+	// Trust Hub
+	"trusthub/v1:ComplianceInquiry":         "action: starts a compliance inquiry session",
+	"trusthub/v1:ComplianceRegistration":    "action: starts a compliance registration session",
+	"trusthub/v1:ComplianceTollfreeInquiry": "action: starts a toll-free inquiry session",
+	"trusthub/v1:CustomerProfileEvaluation": "action: evaluates a customer profile",
+	"trusthub/v1:TrustProductEvaluation":    "action: evaluates a trust product",
+
+	// Verify
+	"verify/v2:ServiceAccessToken":                 "action: issues an access token",
+	"verify/v2:ServiceEntity":                      "runtime: an end user's identity, created by the application",
+	"verify/v2:ServiceEntityChallenge":             "action: starts a challenge",
+	"verify/v2:ServiceEntityChallengeNotification": "action: sends a push notification",
+	"verify/v2:ServiceEntityFactor":                "runtime: an end user's factor, created by the application",
+	"verify/v2:ServiceVerification":                "action: starts a verification",
+	"verify/v2:ServiceVerificationCheck":           "action: checks a verification code",
+
+	// Video
+	"video/v1:Composition":                  "action: composes recorded media",
+	"video/v1:Room":                         "runtime: a live video room (no delete)",
+	"video/v1:RoomParticipantSubscribeRule": "action: changes a live participant's subscriptions",
+	"video/v1:RoomRecordingRule":            "action: changes a live room's recording rules",
+	"video/v1:RoomTranscriptions":           "action: transcribes a live room",
+
+	"voice/v1:DialingPermissionsCountryBulkUpdate": "action: bulk update of dialing permissions (no instance path)",
+
+	"wireless/v1:Command": "action: sends a command to a SIM",
+}
