@@ -1,0 +1,68 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+// Twilio error codes the emulator answers with. Each is a documented code
+// at https://www.twilio.com/docs/errors/<code>.
+const (
+	CodeInvalidParameter = 20001 // missing or invalid parameter
+	CodeAuthenticate     = 20003 // bad credentials or closed account
+	CodeNotFound         = 20404 // no such resource
+	CodeMethodNotAllowed = 20004 // method not allowed on this path
+	CodeConflict         = 54301 // unique name already taken (Sync's code; most APIs answer 409)
+	CodeTooManyRequests  = 20429 // rate limited
+	CodeServiceUnavail   = 20500 // internal error / unavailable
+	// CodeSubaccountLimit answers a sub-account creation beyond the limit.
+	// Twilio does not document a dedicated code for it; 20008 ("resource
+	// not accessible with this account") is the closest, see the package doc.
+	CodeSubaccountLimit = 20008
+	CodeForbidden       = 20403 // permission denied (parent-only actions)
+)
+
+// apiError is a Twilio REST error body.
+type apiError struct {
+	Code     int    `json:"code"`
+	Message  string `json:"message"`
+	MoreInfo string `json:"more_info"`
+	Status   int    `json:"status"`
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d %d: %s", e.Status, e.Code, e.Message) }
+
+func newErr(status, code int, format string, args ...any) *apiError {
+	return &apiError{
+		Code:     code,
+		Message:  fmt.Sprintf(format, args...),
+		MoreInfo: "https://www.twilio.com/docs/errors/" + strconv.Itoa(code),
+		Status:   status,
+	}
+}
+
+func errNotFound(path string) *apiError {
+	return newErr(http.StatusNotFound, CodeNotFound, "The requested resource %s was not found", path)
+}
+
+func errParam(format string, args ...any) *apiError {
+	return newErr(http.StatusBadRequest, CodeInvalidParameter, format, args...)
+}
+
+func writeErr(w http.ResponseWriter, e *apiError) {
+	writeJSON(w, e.Status, e)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b, _ = json.Marshal(newErr(status, CodeServiceUnavail, "encode response: %v", err))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

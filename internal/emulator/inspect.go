@@ -1,0 +1,188 @@
+package emulator
+
+import (
+	"encoding/json"
+	"maps"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Request is one entry of the request log. Credentials are never kept.
+type Request struct {
+	Method   string        `json:"method"`
+	Host     string        `json:"host"` // "sync.twilio.com"
+	Path     string        `json:"path"`
+	Params   url.Values    `json:"params"`
+	Status   int           `json:"status"` // -1 when the connection was dropped
+	Time     time.Time     `json:"time"`
+	Duration time.Duration `json:"duration"`
+	Account  string        `json:"account,omitempty"` // authenticated account SID
+}
+
+// Object is one stored resource.
+type Object struct {
+	Token  string         `json:"token"` // catalog token: "sync/v1:Service"
+	Host   string         `json:"host"`
+	Path   string         `json:"path"`
+	SID    string         `json:"sid"` // the instance ID (a SID, or a key/identity)
+	Fields map[string]any `json:"fields"`
+}
+
+func (s *Server) record(r Request) {
+	if s.logCap < 0 {
+		return
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	if len(s.log) >= s.logCap {
+		n := copy(s.log, s.log[len(s.log)-s.logCap+1:])
+		s.log = s.log[:n]
+	}
+	s.log = append(s.log, r)
+}
+
+// Requests returns a copy of the request log, oldest first.
+func (s *Server) Requests() []Request {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	out := make([]Request, len(s.log))
+	copy(out, s.log)
+	return out
+}
+
+// ResetRequests empties the request log.
+func (s *Server) ResetRequests() {
+	s.logMu.Lock()
+	s.log = nil
+	s.logMu.Unlock()
+}
+
+// Inventory lists the resources stored for an account (its sub-accounts
+// included, as api/v2010:Account objects), sorted by host and path.
+func (s *Server) Inventory(accountSID string) []Object {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a := s.accounts[accountSID]
+	if a == nil {
+		return nil
+	}
+	var out []Object
+	for _, o := range a.store.objs {
+		out = append(out, s.export(o))
+	}
+	for _, sub := range s.subaccounts(accountSID) {
+		out = append(out, s.export(s.accountObject(sub)))
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Host != out[j].Host {
+			return out[i].Host < out[j].Host
+		}
+		return out[i].Path < out[j].Path
+	})
+	return out
+}
+
+// Get returns the stored resource at a path, in any account. The path may
+// be "https://sync.twilio.com/v1/Services/IS...", "sync.twilio.com/v1/..."
+// or, for the 2010 API, "/2010-04-01/Accounts/AC.../Calls/CA....json".
+func (s *Server) Get(path string) (Object, bool) {
+	key := strings.TrimPrefix(strings.TrimPrefix(path, "https://"), "http://")
+	if strings.HasPrefix(key, "/") {
+		key = "api.twilio.com" + key
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, a := range s.accounts {
+		if o := a.store.objs[key]; o != nil {
+			return s.export(o), true
+		}
+		if o := s.accountObject(a); o.key == key {
+			return s.export(o), true
+		}
+	}
+	return Object{}, false
+}
+
+func (s *Server) export(o *object) Object {
+	fields := s.render(o)
+	for k, v := range o.fields { // write-only parameters too (Twilio hides them)
+		if _, ok := fields[k]; !ok {
+			fields[k] = v
+		}
+	}
+	delete(fields, "auth_token")
+	return Object{Token: o.info.token, Host: o.info.host, Path: o.path, SID: o.id, Fields: maps.Clone(fields)}
+}
+
+const adminPrefix = "/__emulator/"
+
+// serveAdmin is the inspection API for processes that do not share the
+// Server value (the standalone binary):
+//
+//	GET    /__emulator/requests             the request log
+//	DELETE /__emulator/requests             empty it
+//	GET    /__emulator/inventory?account=AC the account's resources
+//	GET    /__emulator/faults               the injected faults
+//	PUT    /__emulator/faults               replace them (JSON Faults; durations in ns)
+//	POST   /__emulator/reset                empty the log and all stores
+//	GET    /__emulator/stats                routes served
+func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	switch name := strings.TrimPrefix(r.URL.Path, adminPrefix); {
+	case name == "requests" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, s.Requests())
+	case name == "requests" && r.Method == http.MethodDelete:
+		s.ResetRequests()
+		w.WriteHeader(http.StatusNoContent)
+	case name == "inventory" && r.Method == http.MethodGet:
+		acct := r.URL.Query().Get("account")
+		if acct == "" {
+			writeErr(w, errParam("Missing required parameter account in the request"))
+			return
+		}
+		inv := s.Inventory(acct)
+		if inv == nil {
+			inv = []Object{}
+		}
+		writeJSON(w, http.StatusOK, inv)
+	case name == "faults" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, s.CurrentFaults())
+	case name == "faults" && (r.Method == http.MethodPut || r.Method == http.MethodPost):
+		var f Faults
+		if err := json.NewDecoder(r.Body).Decode(&f); err != nil {
+			writeErr(w, errParam("Invalid faults body: %v", err))
+			return
+		}
+		s.SetFaults(f)
+		writeJSON(w, http.StatusOK, f)
+	case name == "reset" && r.Method == http.MethodPost:
+		s.Reset()
+		w.WriteHeader(http.StatusNoContent)
+	case name == "stats" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, s.Stats())
+	default:
+		writeErr(w, errNotFound(r.URL.Path))
+	}
+}
+
+// Reset empties the request log and every account's resources; configured
+// accounts stay, sub-accounts go.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	for sid, a := range s.accounts {
+		if a.owner != "" {
+			delete(s.accounts, sid)
+			continue
+		}
+		a.store = newStore()
+	}
+	for sid, k := range s.keys {
+		if s.accounts[k.account.sid] == nil {
+			delete(s.keys, sid)
+		}
+	}
+	s.mu.Unlock()
+	s.ResetRequests()
+}

@@ -1,0 +1,102 @@
+package emulator
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// store holds one account's resources: objects by canonical key
+// ("sync.twilio.com/v1/Services/IS...") and each collection in creation
+// order for paging.
+type store struct {
+	objs  map[string]*object
+	colls map[string]*collection
+}
+
+func newStore() *store {
+	return &store{objs: map[string]*object{}, colls: map[string]*collection{}}
+}
+
+type object struct {
+	info    *resInfo
+	key     string   // host + path
+	path    string   // canonical path, escaped
+	vals    []string // placeholder values of the path, unescaped
+	id      string
+	seq     uint64
+	coll    string // key of the collection holding it, "" for singletons
+	fields  map[string]any
+	created time.Time
+	updated time.Time
+	content []byte // uploaded Serverless version content
+	ctype   string
+}
+
+// collection is a list in creation order (ascending seq).
+type collection struct {
+	items     []*object
+	nextIndex int64 // Sync List item indexes
+}
+
+func (st *store) coll(key string) *collection {
+	c := st.colls[key]
+	if c == nil {
+		c = &collection{}
+		st.colls[key] = c
+	}
+	return c
+}
+
+func (st *store) put(o *object) {
+	st.objs[o.key] = o
+	if o.coll != "" {
+		c := st.coll(o.coll)
+		c.items = append(c.items, o) // seq grows, so the slice stays sorted
+	}
+}
+
+// remove deletes o and, when its resource has children, everything below it.
+func (st *store) remove(o *object) {
+	st.unlink(o)
+	if len(o.info.children) == 0 {
+		return
+	}
+	prefix := strings.TrimSuffix(o.key, ".json") + "/"
+	for k, d := range st.objs {
+		if strings.HasPrefix(k, prefix) {
+			st.unlink(d)
+		}
+	}
+	for k := range st.colls {
+		if strings.HasPrefix(k, prefix) {
+			delete(st.colls, k)
+		}
+	}
+}
+
+func (st *store) unlink(o *object) {
+	delete(st.objs, o.key)
+	c := st.colls[o.coll]
+	if c == nil {
+		return
+	}
+	i := sort.Search(len(c.items), func(i int) bool { return c.items[i].seq >= o.seq })
+	if i < len(c.items) && c.items[i] == o {
+		c.items = append(c.items[:i], c.items[i+1:]...)
+	}
+}
+
+// findUnique returns the object of a collection with this unique_name.
+func (st *store) findUnique(collKey, name string) *object {
+	c := st.colls[collKey]
+	if c == nil {
+		return nil
+	}
+	for _, o := range c.items {
+		if v, ok := o.fields["unique_name"].(string); ok && v == name {
+			return o
+		}
+	}
+	return nil
+}
