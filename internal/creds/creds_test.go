@@ -1,0 +1,131 @@
+package creds
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	sid    = "AC0123456789abcdef0123456789abcdef"
+	token  = "tok0123456789abcdef0123456789abcd"
+	key    = "SK0123456789abcdef0123456789abcdef"
+	secret = "sec0123456789abcdef0123456789abc"
+)
+
+func TestLookup(t *testing.T) {
+	t.Parallel()
+	p := "TWILIO_FEATURE_X_"
+	tests := []struct {
+		name        string
+		src         Source
+		want        Credentials
+		wantMasked  []string
+		wantMissing []string
+		wantErr     string
+	}{
+		{"token from env", Source{Env: map[string]string{p + "ACCOUNT_SID": sid, p + "AUTH_TOKEN": token}},
+			Credentials{Prefix: p, AccountSID: sid, AuthToken: token}, []string{sid, token}, nil, ""},
+		{"token from secrets", Source{Secrets: map[string]string{p + "ACCOUNT_SID": sid, p + "AUTH_TOKEN": token}},
+			Credentials{Prefix: p, AccountSID: sid, AuthToken: token}, []string{sid, token}, nil, ""},
+		{"env wins", Source{Env: map[string]string{p + "ACCOUNT_SID": sid, p + "AUTH_TOKEN": token}, Secrets: map[string]string{p + "AUTH_TOKEN": "other"}},
+			Credentials{Prefix: p, AccountSID: sid, AuthToken: token}, []string{sid, token}, nil, ""},
+		{"api key wins", Source{Env: map[string]string{p + "ACCOUNT_SID": sid, p + "AUTH_TOKEN": token, p + "API_KEY": key, p + "API_SECRET": secret}},
+			Credentials{Prefix: p, AccountSID: sid, APIKey: key, APISecret: secret}, []string{sid, key, secret, token}, nil, ""},
+		{"nothing", Source{}, Credentials{}, nil, []string{p + "ACCOUNT_SID", p + "AUTH_TOKEN"}, ""},
+		{"no token", Source{Env: map[string]string{p + "ACCOUNT_SID": sid}}, Credentials{}, []string{sid}, []string{p + "AUTH_TOKEN"}, ""},
+		{"half a key", Source{Env: map[string]string{p + "ACCOUNT_SID": sid, p + "API_KEY": key}}, Credentials{}, []string{sid, key}, []string{p + "API_SECRET"}, ""},
+		{"other branch ignored", Source{Env: map[string]string{"TWILIO_MAIN_ACCOUNT_SID": sid, "TWILIO_MAIN_AUTH_TOKEN": token, "TWILIO_ACCOUNT_SID": sid, "TWILIO_AUTH_TOKEN": token}},
+			Credentials{}, nil, []string{p + "ACCOUNT_SID", p + "AUTH_TOKEN"}, ""},
+		{"not a sid", Source{Env: map[string]string{p + "ACCOUNT_SID": "xyz", p + "AUTH_TOKEN": token}}, Credentials{}, []string{"xyz", token}, nil, "does not hold an account SID"},
+		{"not a key", Source{Env: map[string]string{p + "ACCOUNT_SID": sid, p + "API_KEY": "abc", p + "API_SECRET": secret}}, Credentials{}, []string{sid, "abc", secret}, nil, "does not hold an API key SID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var masked []string
+			got, err := Lookup(p, tt.src, func(s string) { masked = append(masked, s) })
+			slices.Sort(masked)
+			slices.Sort(tt.wantMasked)
+			if d := cmp.Diff(tt.wantMasked, masked); d != "" {
+				t.Errorf("masked (-want +got):\n%s", d)
+			}
+			var me *MissingError
+			switch {
+			case tt.wantMissing != nil:
+				if !errors.As(err, &me) {
+					t.Fatalf("err = %v, want a MissingError", err)
+				}
+				if d := cmp.Diff(tt.wantMissing, me.Missing); d != "" {
+					t.Errorf("missing (-want +got):\n%s", d)
+				}
+				for _, n := range []string{p + "ACCOUNT_SID", p + "AUTH_TOKEN", p + "API_KEY", p + "API_SECRET", "toJSON(secrets)"} {
+					if !strings.Contains(err.Error(), n) {
+						t.Errorf("error %q does not name %s", err, n)
+					}
+				}
+			case tt.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+			default:
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := cmp.Diff(tt.want, got); d != "" {
+					t.Errorf("credentials (-want +got):\n%s", d)
+				}
+			}
+			if err != nil {
+				for _, v := range []string{token, secret} {
+					if strings.Contains(err.Error(), v) {
+						t.Errorf("error shows a secret value: %v", err)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestCredentialsEnv(t *testing.T) {
+	t.Parallel()
+	tok := Credentials{Prefix: "TWILIO_X_", AccountSID: sid, AuthToken: token}
+	if d := cmp.Diff(map[string]string{"TWILIO_ACCOUNT_SID": sid, "TWILIO_AUTH_TOKEN": token}, tok.Env()); d != "" {
+		t.Error(d)
+	}
+	if d := cmp.Diff([]string{"TWILIO_X_ACCOUNT_SID", "TWILIO_X_AUTH_TOKEN"}, tok.Names()); d != "" {
+		t.Error(d)
+	}
+	k := Credentials{Prefix: "TWILIO_X_", AccountSID: sid, APIKey: key, APISecret: secret}
+	if d := cmp.Diff(map[string]string{"TWILIO_ACCOUNT_SID": sid, "TWILIO_API_KEY": key, "TWILIO_API_SECRET": secret}, k.Env()); d != "" {
+		t.Error(d)
+	}
+	if d := cmp.Diff([]string{secret}, k.Secrets()); d != "" {
+		t.Error(d)
+	}
+}
+
+func TestParseSecrets(t *testing.T) {
+	t.Parallel()
+	var masked []string
+	got, err := ParseSecrets(`{"A":"one","B":"","C":3,"github_token":"ghs_x"}`, func(s string) { masked = append(masked, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]string{"A": "one", "B": "", "github_token": "ghs_x"}, got); d != "" {
+		t.Error(d)
+	}
+	if d := cmp.Diff([]string{"one", "ghs_x"}, masked); d != "" {
+		t.Error(d)
+	}
+	_, err = ParseSecrets(`{"A":"s3cr3t-value"`, func(string) {})
+	if err == nil || strings.Contains(err.Error(), "s3cr3t") {
+		t.Errorf("err = %v, want an error that does not quote the input", err)
+	}
+	if got, err := ParseSecrets("  ", func(string) {}); err != nil || len(got) != 0 {
+		t.Errorf("empty input: %v, %v", got, err)
+	}
+}
