@@ -1,0 +1,3 @@
+exports.handler = (context, event, callback) => {
+  callback(null, { greeting: `Hello ${event.name || 'world'} from ${context.DOMAIN_NAME}` });
+};
