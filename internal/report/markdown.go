@@ -376,6 +376,9 @@ func resourceRow(x Resource, reasons bool) string {
 	if _, known := opSign[op]; !known {
 		opName = code(op, 40, true)
 	}
+	if x.Failed {
+		opName += " ❌"
+	}
 	b.WriteString("| " + sign(op) + " " + opName + " | " + code(shortType(x.Type), maxField, true) +
 		" | " + code(x.Name, maxField, true) + " | ")
 	diffs := append([]PropertyDiff(nil), x.Diffs...)

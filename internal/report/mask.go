@@ -88,7 +88,7 @@ func (m *Masker) Report(r *Report) *Report {
 	}
 	c.Resources = make([]Resource, len(r.Resources))
 	for i, res := range r.Resources {
-		nr := Resource{Op: f(res.Op), Type: f(res.Type), Name: f(res.Name), URN: f(res.URN)}
+		nr := Resource{Op: f(res.Op), Type: f(res.Type), Name: f(res.Name), URN: f(res.URN), Failed: res.Failed}
 		for _, d := range res.Diffs {
 			nr.Diffs = append(nr.Diffs, PropertyDiff{Path: f(d.Path), Old: f(d.Old), New: f(d.New), Secret: d.Secret, Kind: d.Kind})
 		}

@@ -61,6 +61,7 @@ type Resource struct {
 	URN            string
 	Diffs          []PropertyDiff
 	ReplaceReasons []string // property paths that forced the replacement
+	Failed         bool     // the step failed (the cause is in Report.Error)
 }
 
 // PropertyDiff is one changed property. Old and New are display strings

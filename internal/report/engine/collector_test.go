@@ -1,0 +1,108 @@
+package engine
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/report"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden reports under testdata/")
+
+// load reads an event log as the Automation API does: one JSON
+// apitype.EngineEvent per line.
+func load(t *testing.T, name string) []events.EngineEvent {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name+".jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []events.EngineEvent
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() {
+		var e apitype.EngineEvent
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out = append(out, events.EngineEvent{EngineEvent: e})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// collect feeds the events through a channel, as the Action does.
+func collect(t *testing.T, name string, op string, runErr error) *report.Report {
+	t.Helper()
+	c := NewCollector(report.Report{Stack: "dev", Operation: op})
+	ch := make(chan events.EngineEvent)
+	done := make(chan struct{})
+	go func() { c.Consume(ch); close(done) }()
+	for _, e := range load(t, name) {
+		ch <- e
+	}
+	close(ch)
+	<-done
+	return c.Finish(runErr)
+}
+
+func TestCollectorGolden(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, op string
+		err      error
+	}{
+		{"preview-create", report.OpPreview, nil},
+		{"up-create", report.OpUp, nil},
+		{"preview-same", report.OpPreview, nil},
+		{"preview-update", report.OpPreview, nil},
+		{"preview-mix", report.OpPreview, nil},
+		{"up-mix", report.OpUp, nil},
+		{"refresh", report.OpRefresh, nil},
+		{"destroy", report.OpDestroy, nil},
+		{"up-fail", report.OpUp, errors.New("exit status 255")},
+		{"preview-hostile", report.OpPreview, nil},
+		{"drift", report.OpDrift, nil},
+		{"preview-detailed", report.OpPreview, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := collect(t, tc.name, tc.op, tc.err)
+			b, err := json.MarshalIndent(got, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b = append(b, '\n')
+			golden := filepath.Join("testdata", tc.name+".report.json")
+			if *update {
+				if err := os.WriteFile(golden, b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if d := cmp.Diff(string(want), string(b)); d != "" {
+				t.Errorf("report differs from %s (-want +got):\n%s", golden, d)
+			}
+			// Whatever the scenario, blinded secrets never turn into values.
+			if strings.Contains(string(b), "ciphertext") || strings.Contains(string(b), "1b47061264138c4ac30d75fd1eb44270") {
+				t.Errorf("a serialized secret leaked into the report:\n%s", b)
+			}
+		})
+	}
+}

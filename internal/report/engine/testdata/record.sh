@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Records the engine event fixtures (*.jsonl) from real runs of bin/pulumi
+# on the programs under programs/. They need no provider plugin: the
+# resources are the engine's built-in pulumi:index:Stash and
+# pulumi:pulumi:StackReference. Run from anywhere after `make tools`:
+#   internal/report/engine/testdata/record.sh
+# The event log is what the Automation API reads (--event-log), so the
+# fixtures are exactly what Collector receives in the Action.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export PATH="$root/bin:$PATH" PULUMI_HOME="$tmp/home" PULUMI_BACKEND_URL="file://$tmp/state" \
+  PULUMI_CONFIG_PASSPHRASE=record PULUMI_SKIP_UPDATE_CHECK=true \
+  PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true NO_COLOR=1 PULUMI_DEBUG_COMMANDS=true
+mkdir -p "$tmp/state" "$tmp/work"
+cd "$tmp/work"
+
+use() { cp "$here/programs/$1/Pulumi.yaml" Pulumi.yaml; }
+rec() { # rec NAME pulumi-args...
+  local name=$1; shift
+  pulumi "$@" --non-interactive --event-log="$here/$name.jsonl" >"$tmp/$name.out" 2>&1 || true
+  echo "recorded $name.jsonl ($(wc -l <"$here/$name.jsonl") events)"
+}
+
+use v1
+pulumi stack init dev >/dev/null
+rec preview-create preview
+rec up-create up --yes
+rec preview-same preview
+use v2
+rec preview-update preview
+pulumi up --yes --non-interactive >/dev/null
+use v3
+rec preview-mix preview
+rec up-mix up --yes
+rec refresh refresh --yes
+rec destroy destroy --yes
+
+use fail
+pulumi stack init fail >/dev/null
+rec up-fail up --yes
+
+use hostile
+pulumi stack init hostile >/dev/null
+rec preview-hostile preview
