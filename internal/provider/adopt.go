@@ -1,0 +1,484 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
+	"github.com/tdeploy/twilio-deploy-action/internal/provider/spec"
+)
+
+// AdoptToken is the type that configures a resource the stack does not own.
+const AdoptToken = "twilio:index:AdoptedResource"
+
+// Adopt sets some fields of an existing Twilio resource (a phone number
+// bought in the Console, a service made by hand) and puts them back on
+// delete. It never creates or deletes the resource itself.
+//
+// Create reads the resource once, records the previous value of every field
+// it is about to set (output "previous"), and sends one update. Update sends
+// the changed fields, restores the ones no longer set, and reads the
+// resource first only when a new field needs its previous value recorded.
+// Delete sends one update with the recorded values.
+type Adopt struct {
+	Model *spec.Model
+}
+
+var _ CustomResource = Adopt{}
+
+func (Adopt) Schema() schema.ResourceSpec {
+	str := schema.TypeSpec{Type: "string"}
+	strMap := schema.TypeSpec{Type: "object", AdditionalProperties: &str}
+	anyMap := schema.TypeSpec{Type: "object", AdditionalProperties: &anyType}
+	in := map[string]schema.PropertySpec{
+		"resourceType": {TypeSpec: str, WillReplaceOnChanges: true,
+			Description: "The type token of the resource to configure, for example `twilio:api/v2010:IncomingPhoneNumber`."},
+		"sid": {TypeSpec: str, WillReplaceOnChanges: true,
+			Description: "The resource's own ID (its SID, or key/identity for the few resources keyed so). Set this or `lookup`."},
+		"parents": {TypeSpec: strMap, WillReplaceOnChanges: true,
+			Description: "The parent SIDs by input name (`serviceSid`); the 2010 API's `accountSid` defaults to the provider's account."},
+		"lookup": {TypeSpec: strMap, WillReplaceOnChanges: true,
+			Description: "Find the resource by output fields instead of `sid`, for example `{phoneNumber: \"+15017122661\"}`; exactly one must match."},
+		"settings": {TypeSpec: anyMap,
+			Description: "The fields to set, by input name of the resource type (`smsUrl`, `voiceUrl`). Only fields Twilio can update are allowed."},
+	}
+	out := map[string]schema.PropertySpec{}
+	for k, v := range in {
+		v.WillReplaceOnChanges = false
+		out[k] = v
+	}
+	out["previous"] = schema.PropertySpec{TypeSpec: anyMap, Description: "The values the settings replaced; restored on delete."}
+	out["sid"] = schema.PropertySpec{TypeSpec: str, Description: "The adopted resource's own ID."}
+	return schema.ResourceSpec{
+		ObjectTypeSpec: schema.ObjectTypeSpec{
+			Type: "object",
+			Description: "Configures fields of an existing Twilio resource the stack does not own, and restores their " +
+				"previous values on delete. The resource itself is never created or deleted: a phone number bought in " +
+				"the Console stays yours. Import ID: `{resourceType}|{parents and sid as in that type's ID}`.",
+			Properties: out,
+			Required:   []string{"resourceType", "sid", "settings", "previous"},
+		},
+		InputProperties: in,
+		RequiredInputs:  []string{"resourceType", "settings"},
+	}
+}
+
+// adoptTarget is a resolved adoption target.
+type adoptTarget struct {
+	r    *spec.Resource
+	g    generic
+	path map[string]string // parents and own ID, by Twilio name
+}
+
+func (a Adopt) resourceType(v property.Value) (*spec.Resource, error) {
+	if !v.IsString() {
+		return nil, fmt.Errorf("resourceType must be a type token such as twilio:api/v2010:IncomingPhoneNumber")
+	}
+	tok := v.AsString()
+	if !strings.HasPrefix(tok, spec.Package+":") {
+		tok = spec.Package + ":" + tok
+	}
+	r := a.Model.Resource(tok)
+	if r == nil {
+		return nil, fmt.Errorf("resourceType %q is not a twilio resource type", v.AsString())
+	}
+	if !r.Updatable() || r.Catalog.Fetch == nil {
+		return nil, fmt.Errorf("resourceType %s cannot be adopted: Twilio cannot both read and update it", tok)
+	}
+	return r, nil
+}
+
+func (a Adopt) Check(_ context.Context, req p.CheckRequest) (p.CheckResponse, error) {
+	var fails []p.CheckFailure
+	fail := func(prop, format string, args ...any) {
+		fails = append(fails, p.CheckFailure{Property: prop, Reason: fmt.Sprintf(format, args...)})
+	}
+	for k := range req.Inputs.All {
+		switch k {
+		case "resourceType", "sid", "parents", "lookup", "settings":
+		default:
+			fail(k, "%s has no property %q", AdoptToken, k)
+		}
+	}
+	rt := req.Inputs.Get("resourceType")
+	if rt.IsComputed() {
+		return p.CheckResponse{Inputs: req.Inputs, Failures: fails}, nil
+	}
+	r, err := a.resourceType(rt)
+	if err != nil {
+		fail("resourceType", "%s", err)
+		return p.CheckResponse{Inputs: req.Inputs, Failures: fails}, nil
+	}
+	sid, lookup := req.Inputs.Get("sid"), req.Inputs.Get("lookup")
+	if sid.IsNull() == lookup.IsNull() {
+		fail("sid", "set exactly one of sid and lookup")
+	}
+	if !lookup.IsNull() && r.Catalog.List == nil {
+		fail("lookup", "%s cannot be listed; give its sid", r.Token)
+	}
+	parents := req.Inputs.Get("parents")
+	if parents.IsMap() {
+		for k := range parents.AsMap().All {
+			if in := r.Input(k); in == nil || in.In != "path" {
+				fail("parents", "%s has no parent %q", r.Token, k)
+			}
+		}
+	}
+	for _, in := range r.Parents {
+		if in.Required && !(parents.IsMap() && parents.AsMap().Get(in.Name).IsString()) && !parents.IsComputed() {
+			fail("parents", "parents.%s is required for %s", in.Name, r.Token)
+		}
+	}
+	settings := req.Inputs.Get("settings")
+	if settings.IsMap() {
+		vals, _ := toValues(settings.AsMap())
+		for k := range vals {
+			in := r.Input(k)
+			switch {
+			case in == nil || in.In != "body":
+				fail("settings", "%s has no input %q", r.Token, k)
+			case in.CreateOnly:
+				fail("settings", "%s.%s cannot be updated, so it cannot be adopted", r.Token, k)
+			case in.Field == "":
+				fail("settings", "%s.%s is not readable, so its previous value cannot be restored", r.Token, k)
+			}
+		}
+		for k, msg := range r.Check(vals) {
+			if r.Input(k) != nil && r.Input(k).In == "body" && vals[k] != nil {
+				fail("settings", "%s", msg)
+			}
+		}
+	} else if !settings.IsComputed() {
+		fail("settings", "settings must be a map of %s inputs", r.Token)
+	}
+	return p.CheckResponse{Inputs: req.Inputs, Failures: fails}, nil
+}
+
+func (a Adopt) Diff(_ context.Context, req p.DiffRequest) (p.DiffResponse, error) {
+	olds := req.OldInputs
+	if olds.Len() == 0 {
+		olds = req.State
+	}
+	resp := p.DiffResponse{DetailedDiff: map[string]p.PropertyDiff{}}
+	for _, k := range []string{"resourceType", "sid", "parents", "lookup"} {
+		o, n := olds.Get(k), req.Inputs.Get(k)
+		if !o.Equals(n) || n.HasComputed() {
+			resp.DetailedDiff[k] = p.PropertyDiff{Kind: p.UpdateReplace, InputDiff: true}
+			resp.HasChanges = true
+			// The old adoption restores its values before the new one
+			// records them, in case both name the same resource.
+			resp.DeleteBeforeReplace = true
+		}
+	}
+	o, _ := toValues(mapOf(olds.Get("settings")))
+	n, _ := toValues(mapOf(req.Inputs.Get("settings")))
+	keys := map[string]bool{}
+	for k := range o {
+		keys[k] = true
+	}
+	for k := range n {
+		keys[k] = true
+	}
+	for k := range keys {
+		ov, oh := o[k]
+		nv, nh := n[k]
+		switch {
+		case oh && nh && spec.Equal(ov, nv):
+		case !oh:
+			resp.DetailedDiff["settings."+k] = p.PropertyDiff{Kind: p.Add, InputDiff: true}
+		case !nh:
+			resp.DetailedDiff["settings."+k] = p.PropertyDiff{Kind: p.Delete, InputDiff: true}
+		default:
+			resp.DetailedDiff["settings."+k] = p.PropertyDiff{Kind: p.Update, InputDiff: true}
+		}
+	}
+	if req.Inputs.Get("settings").IsComputed() && !olds.Get("settings").IsComputed() {
+		resp.DetailedDiff["settings"] = p.PropertyDiff{Kind: p.Update, InputDiff: true}
+	}
+	resp.HasChanges = len(resp.DetailedDiff) > 0
+	return resp, nil
+}
+
+func mapOf(v property.Value) property.Map {
+	if v.IsMap() {
+		return v.AsMap()
+	}
+	return property.NewMap(nil)
+}
+
+func strMap(v property.Value) map[string]string {
+	out := map[string]string{}
+	for k, e := range mapOf(v).All {
+		if e.IsString() {
+			out[k] = e.AsString()
+		}
+	}
+	return out
+}
+
+// resolve finds the target: by sid, or by listing and matching lookup.
+// found is the resource's representation when resolving had to read it.
+func (a Adopt) resolve(ctx context.Context, api API, inputs property.Map) (t adoptTarget, found map[string]any, err error) {
+	r, err := a.resourceType(inputs.Get("resourceType"))
+	if err != nil {
+		return t, nil, err
+	}
+	t = adoptTarget{r: r, g: generic{r: r}, path: map[string]string{}}
+	parents := strMap(inputs.Get("parents"))
+	vals := spec.Values{}
+	for k, v := range parents {
+		vals[k] = v
+	}
+	t.path, err = t.g.pathValues(api, vals)
+	if err != nil {
+		return t, nil, err
+	}
+	if sid := inputs.Get("sid"); sid.IsString() {
+		t.path[r.Catalog.IDParam()] = sid.AsString()
+		return t, nil, nil
+	}
+	lookup := strMap(inputs.Get("lookup"))
+	list, err := catalog.Expand(r.Catalog.ListPath, t.path)
+	if err != nil {
+		return t, nil, err
+	}
+	var matches []map[string]any
+	q := listQuery(r, lookup)
+	for page := 0; page < 50 && list != ""; page++ {
+		out, err := api.Do(ctx, Request{Method: http.MethodGet, Host: r.Catalog.Host(), Path: list, Form: q})
+		if err != nil {
+			return t, nil, fmt.Errorf("look up %s: %w", r.Token, err)
+		}
+		items, _ := out[r.Catalog.ListKey].([]any)
+		for _, it := range items {
+			m, _ := it.(map[string]any)
+			if matchAll(r, m, lookup) {
+				matches = append(matches, m)
+			}
+		}
+		list, q = nextPage(out)
+	}
+	if len(matches) != 1 {
+		return t, nil, fmt.Errorf("look up %s by %v: %d resources match, want exactly 1", r.Token, lookup, len(matches))
+	}
+	t.path[r.Catalog.IDParam()] = idString(matches[0][r.Catalog.IDField])
+	return t, matches[0], nil
+}
+
+// listQuery passes lookup fields the list operation can filter on
+// (PhoneNumber, FriendlyName), which keeps the answer to one page.
+func listQuery(r *spec.Resource, lookup map[string]string) map[string][]string {
+	q := map[string][]string{}
+	for k, v := range lookup {
+		for _, prm := range r.Catalog.List.Params {
+			if spec.Camel(prm.Name) == k && prm.In == "query" {
+				q[prm.Name] = []string{v}
+			}
+		}
+	}
+	if r.Catalog.List.Param("PageSize") != nil {
+		q["PageSize"] = []string{"1000"}
+	}
+	return q
+}
+
+func matchAll(r *spec.Resource, m map[string]any, lookup map[string]string) bool {
+	for k, v := range lookup {
+		o := r.Output(k)
+		if o == nil || idString(m[o.Field]) != v {
+			return false
+		}
+	}
+	return true
+}
+
+func (t adoptTarget) fetch(ctx context.Context, api API) (map[string]any, error) {
+	inst, err := t.g.instancePath(t.path)
+	if err != nil {
+		return nil, err
+	}
+	return api.Do(ctx, Request{Method: http.MethodGet, Host: t.r.Catalog.Host(), Path: inst})
+}
+
+// current reads the values of the named inputs from a representation.
+func (t adoptTarget) current(out map[string]any, names []string) spec.Values {
+	vals := spec.Values{}
+	for _, n := range names {
+		in := t.r.Input(n)
+		v := spec.FromResponse(in, out[in.Field])
+		if v == nil && in.Type == "string" {
+			v = "" // an unset URL is restored by sending it empty
+		}
+		vals[n] = v
+	}
+	return vals
+}
+
+func (t adoptTarget) secret(k string) bool {
+	in := t.r.Input(k)
+	return in != nil && in.Secret
+}
+
+func keysOf(v spec.Values) []string {
+	out := make([]string, 0, len(v))
+	for k := range v {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (a Adopt) state(inputs property.Map, t adoptTarget, previous spec.Values) property.Map {
+	st := inputs.Set("sid", property.New(t.path[t.r.Catalog.IDParam()]))
+	return st.Set("previous", property.New(toMap(previous, t.secret)))
+}
+
+func (a Adopt) id(t adoptTarget) string {
+	return t.r.Token + "|" + t.r.ID(t.path, t.path[t.r.Catalog.IDParam()])
+}
+
+func (a Adopt) Create(ctx context.Context, api API, req p.CreateRequest) (p.CreateResponse, error) {
+	if req.DryRun {
+		st := req.Properties
+		if !st.Get("sid").IsString() {
+			st = st.Set("sid", property.New(property.Computed))
+		}
+		return p.CreateResponse{Properties: st.Set("previous", property.New(property.Computed))}, nil
+	}
+	t, out, err := a.resolve(ctx, api, req.Properties)
+	if err != nil {
+		return p.CreateResponse{}, err
+	}
+	if out == nil {
+		if out, err = t.fetch(ctx, api); err != nil {
+			return p.CreateResponse{}, fmt.Errorf("adopt %s: %w", a.id(t), err)
+		}
+	}
+	settings, _ := toValues(mapOf(req.Properties.Get("settings")))
+	previous := t.current(out, keysOf(settings))
+	if _, err := t.g.send(ctx, api, t.path, settings, keysOf(settings)); err != nil {
+		return p.CreateResponse{}, fmt.Errorf("adopt %s: %w", a.id(t), err)
+	}
+	return p.CreateResponse{ID: a.id(t), Properties: a.state(req.Properties, t, previous)}, nil
+}
+
+// target rebuilds the target from an ID and the recorded state.
+func (a Adopt) target(api API, id string, state property.Map) (adoptTarget, error) {
+	tok, rest, ok := strings.Cut(id, "|")
+	if !ok {
+		return adoptTarget{}, fmt.Errorf("ID %q of %s: want {resourceType}|{ID of that type}", id, AdoptToken)
+	}
+	r, err := a.resourceType(property.New(tok))
+	if err != nil {
+		return adoptTarget{}, err
+	}
+	g := generic{r: r}
+	parents := property.NewMap(nil)
+	for k, v := range strMap(state.Get("parents")) {
+		parents = parents.Set(k, property.New(v))
+	}
+	path, err := g.locate(api, rest, parents)
+	if err != nil {
+		return adoptTarget{}, err
+	}
+	return adoptTarget{r: r, g: g, path: path}, nil
+}
+
+func (a Adopt) Read(ctx context.Context, api API, req p.ReadRequest) (p.ReadResponse, error) {
+	t, err := a.target(api, req.ID, req.Properties)
+	if err != nil {
+		return p.ReadResponse{}, err
+	}
+	out, err := t.fetch(ctx, api)
+	if NotFound(err) {
+		return p.ReadResponse{}, nil
+	}
+	if err != nil {
+		return p.ReadResponse{}, fmt.Errorf("read %s: %w", req.ID, err)
+	}
+	inputs := req.Inputs
+	if inputs.Len() == 0 { // import: adopt nothing yet
+		inputs = property.NewMap(map[string]property.Value{
+			"resourceType": property.New(t.r.Token),
+			"sid":          property.New(t.path[t.r.Catalog.IDParam()]),
+			"settings":     property.New(property.NewMap(nil)),
+		})
+	}
+	settings, secrets := toValues(mapOf(inputs.Get("settings")))
+	cur := t.current(out, keysOf(settings))
+	inputs = inputs.Set("settings", property.New(toMap(cur, func(k string) bool { return secrets[k] || t.secret(k) })))
+	previous, _ := toValues(mapOf(req.Properties.Get("previous")))
+	st := a.state(inputs, t, previous)
+	return p.ReadResponse{ID: req.ID, Properties: st, Inputs: inputs}, nil
+}
+
+func (a Adopt) Update(ctx context.Context, api API, req p.UpdateRequest) (p.UpdateResponse, error) {
+	if req.DryRun {
+		return p.UpdateResponse{Properties: req.State.Set("settings", req.Inputs.Get("settings"))}, nil
+	}
+	t, err := a.target(api, req.ID, req.State)
+	if err != nil {
+		return p.UpdateResponse{}, err
+	}
+	olds := req.OldInputs
+	if olds.Len() == 0 {
+		olds = req.State
+	}
+	o, _ := toValues(mapOf(olds.Get("settings")))
+	n, _ := toValues(mapOf(req.Inputs.Get("settings")))
+	previous, _ := toValues(mapOf(req.State.Get("previous")))
+	send := spec.Values{}
+	var added []string
+	for k, v := range n {
+		if ov, ok := o[k]; !ok || !spec.Equal(ov, v) {
+			send[k] = v
+		}
+		if _, ok := previous[k]; !ok {
+			added = append(added, k)
+		}
+	}
+	for k := range o {
+		if _, still := n[k]; !still {
+			send[k] = previous[k] // put back what was there before
+			delete(previous, k)
+		}
+	}
+	if len(added) > 0 {
+		out, err := t.fetch(ctx, api)
+		if err != nil {
+			return p.UpdateResponse{}, fmt.Errorf("update %s: %w", req.ID, err)
+		}
+		for k, v := range t.current(out, added) {
+			previous[k] = v
+		}
+	}
+	if len(send) > 0 {
+		if _, err := t.g.send(ctx, api, t.path, send, keysOf(send)); err != nil {
+			return p.UpdateResponse{}, fmt.Errorf("update %s: %w", req.ID, err)
+		}
+	}
+	return p.UpdateResponse{Properties: a.state(req.Inputs, t, previous)}, nil
+}
+
+func (a Adopt) Delete(ctx context.Context, api API, req p.DeleteRequest) error {
+	t, err := a.target(api, req.ID, req.Properties)
+	if err != nil {
+		return err
+	}
+	previous, _ := toValues(mapOf(req.Properties.Get("previous")))
+	if len(previous) == 0 {
+		return nil
+	}
+	_, err = t.g.send(ctx, api, t.path, previous, keysOf(previous))
+	if err != nil && !NotFound(err) {
+		return fmt.Errorf("restore %s: %w", req.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,233 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"sync"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
+	"github.com/tdeploy/twilio-deploy-action/internal/provider/spec"
+)
+
+// DefaultVersion is the plugin version when the build does not set one.
+const DefaultVersion = "0.1.0"
+
+// Options build a provider.
+type Options struct {
+	Version string // DefaultVersion when empty
+	// Getenv reads the environment for configuration; nil means os.Getenv.
+	Getenv func(string) string
+	// Custom are the hand-written resources; nil means BuiltinCustom.
+	Custom map[string]CustomResource
+	// Transport is the innermost HTTP transport (nil: a pooled default).
+	Transport http.RoundTripper
+	// Catalog is the API description; nil means the embedded catalog.
+	Catalog *catalog.Catalog
+}
+
+// server holds the provider's resources and, once configured, its API.
+type server struct {
+	opts      Options
+	model     *spec.Model
+	resources map[string]CustomResource
+	custom    map[string]CustomResource
+
+	mu      sync.RWMutex
+	api     API
+	unknown bool // configured with values not known yet (preview)
+
+	schemaOnce sync.Once
+	schema     string
+	schemaErr  error
+}
+
+// New builds the provider.
+func New(opts Options) (p.Provider, error) {
+	s, err := newServer(opts)
+	if err != nil {
+		return p.Provider{}, err
+	}
+	return s.provider(), nil
+}
+
+func newServer(opts Options) (*server, error) {
+	if opts.Version == "" {
+		opts.Version = DefaultVersion
+	}
+	if opts.Getenv == nil {
+		opts.Getenv = os.Getenv
+	}
+	if opts.Catalog == nil {
+		c, err := catalog.Load()
+		if err != nil {
+			return nil, err
+		}
+		opts.Catalog = c
+	}
+	m, err := spec.Build(opts.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Custom == nil {
+		opts.Custom = BuiltinCustom(m)
+	}
+	s := &server{opts: opts, model: m, custom: opts.Custom, resources: map[string]CustomResource{}}
+	for _, r := range m.Resources {
+		s.resources[r.Token] = generic{r: r}
+	}
+	for tok, c := range opts.Custom {
+		if _, dup := s.resources[tok]; dup {
+			return nil, fmt.Errorf("custom resource %s clashes with a catalog resource", tok)
+		}
+		s.resources[tok] = c
+	}
+	return s, nil
+}
+
+func (s *server) provider() p.Provider {
+	return p.Provider{
+		GetSchema: s.getSchema,
+		Configure: s.configure,
+		Check: func(ctx context.Context, req p.CheckRequest) (p.CheckResponse, error) {
+			r, err := s.resource(req.Urn.Type())
+			if err != nil {
+				return p.CheckResponse{}, err
+			}
+			return r.Check(ctx, req)
+		},
+		Diff: func(ctx context.Context, req p.DiffRequest) (p.DiffResponse, error) {
+			r, err := s.resource(req.Urn.Type())
+			if err != nil {
+				return p.DiffResponse{}, err
+			}
+			return r.Diff(ctx, req)
+		},
+		Create: func(ctx context.Context, req p.CreateRequest) (p.CreateResponse, error) {
+			r, api, err := s.resourceAPI(req.Urn.Type(), req.DryRun)
+			if err != nil {
+				return p.CreateResponse{}, err
+			}
+			return r.Create(ctx, api, req)
+		},
+		Read: func(ctx context.Context, req p.ReadRequest) (p.ReadResponse, error) {
+			r, api, err := s.resourceAPI(req.Urn.Type(), false)
+			if err != nil {
+				return p.ReadResponse{}, err
+			}
+			return r.Read(ctx, api, req)
+		},
+		Update: func(ctx context.Context, req p.UpdateRequest) (p.UpdateResponse, error) {
+			r, api, err := s.resourceAPI(req.Urn.Type(), req.DryRun)
+			if err != nil {
+				return p.UpdateResponse{}, err
+			}
+			return r.Update(ctx, api, req)
+		},
+		Delete: func(ctx context.Context, req p.DeleteRequest) error {
+			r, api, err := s.resourceAPI(req.Urn.Type(), false)
+			if err != nil {
+				return err
+			}
+			return r.Delete(ctx, api, req)
+		},
+	}
+}
+
+func (s *server) resource(t tokens.Type) (CustomResource, error) {
+	r, ok := s.resources[string(t)]
+	if !ok {
+		return nil, fmt.Errorf("unknown resource type %s; see the provider's docs for the resource types it offers", t)
+	}
+	return r, nil
+}
+
+// resourceAPI returns the resource and the configured API. In preview the
+// API may be unknown (credentials from resources not created yet); the
+// resources make no requests then.
+func (s *server) resourceAPI(t tokens.Type, preview bool) (CustomResource, API, error) {
+	r, err := s.resource(t)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.mu.RLock()
+	api, unknown := s.api, s.unknown
+	s.mu.RUnlock()
+	if api == nil && !(preview && unknown) {
+		return nil, nil, fmt.Errorf("the twilio provider is not configured")
+	}
+	if api == nil {
+		api = unconfigured{}
+	}
+	return r, api, nil
+}
+
+func (s *server) getSchema(context.Context, p.GetSchemaRequest) (p.GetSchemaResponse, error) {
+	s.schemaOnce.Do(func() {
+		b, err := json.Marshal(PackageSchema(s.opts.Version, s.model, s.custom))
+		s.schema, s.schemaErr = string(b), err
+	})
+	return p.GetSchemaResponse{Schema: s.schema}, s.schemaErr
+}
+
+func (s *server) configure(_ context.Context, req p.ConfigureRequest) error {
+	settings := map[string]string{}
+	unknown := false
+	for _, k := range ConfigKeys {
+		v, ok := req.Args.GetOk(k.Key)
+		switch {
+		case !ok || v.IsNull():
+		case v.IsComputed():
+			unknown = true
+		case v.IsString():
+			settings[k.Key] = v.AsString()
+		default:
+			return fmt.Errorf("twilio:%s must be a string", k.Key)
+		}
+	}
+	if len(settings) == 0 && req.Args.Len() == 0 {
+		// Engines that send only the legacy variables ("twilio:config:accountSid").
+		for _, k := range ConfigKeys {
+			if v, ok := req.Variables["twilio:config:"+k.Key]; ok {
+				settings[k.Key] = v
+			}
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if unknown {
+		s.unknown = true
+		return nil
+	}
+	cfg, err := ResolveConfig(settings, s.opts.Getenv)
+	if err != nil {
+		return err
+	}
+	api, err := NewAPI(cfg, s.opts.Transport)
+	if err != nil {
+		return err
+	}
+	s.api = api
+	return nil
+}
+
+// unconfigured stands in for the API in a preview whose credentials are not
+// known yet; previews make no requests, so any use is a bug.
+type unconfigured struct{}
+
+func (unconfigured) Do(context.Context, Request) (map[string]any, error) {
+	return nil, fmt.Errorf("the twilio provider's credentials are not known yet (preview)")
+}
+func (unconfigured) AccountSID() string       { return "" }
+func (unconfigured) HTTPClient() *http.Client { return &http.Client{Transport: unconfiguredTransport{}} }
+
+type unconfiguredTransport struct{}
+
+func (unconfiguredTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, fmt.Errorf("the twilio provider's credentials are not known yet (preview)")
+}

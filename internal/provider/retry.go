@@ -1,0 +1,111 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// ErrUnknownOutcome reports a create whose connection failed after the
+// request may have been sent: Twilio may or may not have created the
+// resource, so it is not blindly repeated.
+var ErrUnknownOutcome = errors.New("the request may or may not have been applied")
+
+// retryTransport retries what is safe to retry, with a bounded number of
+// attempts: 429 (honouring Retry-After), 502, 503 and 504 for every request
+// (Twilio did not process it), other 5xx and dropped connections only for
+// requests that are not creates.
+type retryTransport struct {
+	next     http.RoundTripper
+	attempts int           // total attempts, at least 1
+	base     time.Duration // first backoff; doubles, with jitter
+	maxWait  time.Duration // cap on one wait, Retry-After included
+	sleep    func(ctx context.Context, d time.Duration) error
+}
+
+func newRetryTransport(next http.RoundTripper) *retryTransport {
+	return &retryTransport{next: next, attempts: 6, base: 200 * time.Millisecond, maxWait: 30 * time.Second, sleep: sleepCtx}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	create := req.Header.Get(createHeader) != ""
+	for attempt := 1; ; attempt++ {
+		r := req.Clone(req.Context())
+		r.Header.Del(createHeader)
+		if attempt > 1 && req.GetBody != nil {
+			b, err := req.GetBody()
+			if err != nil {
+				return nil, fmt.Errorf("replay request body: %w", err)
+			}
+			r.Body = b
+		}
+		resp, err := t.next.RoundTrip(r)
+		last := attempt >= t.attempts
+		if err != nil {
+			if req.Context().Err() != nil {
+				return nil, err
+			}
+			if create {
+				return nil, fmt.Errorf("%w: %w", ErrUnknownOutcome, err)
+			}
+			if last {
+				return nil, err
+			}
+			if err := t.sleep(req.Context(), t.backoff(attempt)); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if last || !t.retryable(resp.StatusCode, create) {
+			return resp, nil
+		}
+		wait := t.backoff(attempt)
+		if s := resp.Header.Get("Retry-After"); s != "" {
+			if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+				wait = time.Duration(n) * time.Second
+			} else if when, err := http.ParseTime(s); err == nil {
+				wait = time.Until(when)
+			}
+		}
+		wait = min(max(wait, 0), t.maxWait)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err := t.sleep(req.Context(), wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (t *retryTransport) retryable(status int, create bool) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return status >= 500 && !create
+}
+
+// backoff is base·2^(attempt-1), capped, with full jitter between half and
+// all of it so parallel resources do not retry in lockstep.
+func (t *retryTransport) backoff(attempt int) time.Duration {
+	d := t.base << (attempt - 1)
+	if d > t.maxWait || d <= 0 {
+		d = t.maxWait
+	}
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
