@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1
+# The Action's image. The build stage runs scripts/tools.sh, the same script
+# CI runs on the host, so CI proves what goes in here; the final stage holds
+# only the four static binaries the Action runs.
+#
+# Base images are pinned by tag. Pin them by digest (NAME:TAG@sha256:...)
+# where digests can be looked up; they could not be where this was written.
+
+FROM golang:1.26.8 AS build
+WORKDIR /src
+# Modules first, so an edit to our code keeps this layer.
+COPY go.mod go.sum ./
+COPY tools/go.mod tools/go.sum ./tools/
+RUN go mod download && cd tools && go mod download
+COPY . .
+# The release workflow passes the tag; tools.sh stamps it into our binaries.
+ARG VERSION=dev
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    BIN=/opt/twilio-deploy/bin VERSION=${VERSION} scripts/tools.sh
+
+# Static binaries (CGO_ENABLED=0) need no C library: distroless/static has
+# CA certificates (Twilio, Pulumi Cloud and the state backends are HTTPS),
+# tzdata, /etc/passwd and /tmp, and nothing else. git is left out: the
+# Pulumi CLI reads commit metadata with go-git and only loses the
+# "worktree dirty" flag of an update without the git program.
+FROM gcr.io/distroless/static-debian12:latest
+COPY --from=build \
+    /opt/twilio-deploy/bin/action \
+    /opt/twilio-deploy/bin/pulumi-resource-twilio \
+    /opt/twilio-deploy/bin/pulumi \
+    /opt/twilio-deploy/bin/pulumi-language-yaml \
+    /opt/twilio-deploy/bin/
+# The Pulumi CLI finds the YAML host and our provider on PATH, so nothing is
+# downloaded at run time. GitHub runs Docker actions as root: no USER line.
+ENV PATH=/opt/twilio-deploy/bin:/usr/local/bin:/usr/bin:/bin \
+    PULUMI_SKIP_UPDATE_CHECK=true
+ENTRYPOINT ["/opt/twilio-deploy/bin/action"]
