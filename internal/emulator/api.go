@@ -200,15 +200,18 @@ func (c *call) serve(upload bool) *apiError {
 	if c.info.isAccount {
 		return c.serveAccount()
 	}
+	if upload {
+		if e := c.resolveParents(); e != nil {
+			return e
+		}
+		return c.serveUpload()
+	}
 	op, status := c.operation()
 	if op == nil {
 		return newErr(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "Method %s not allowed on %s", c.r.Method, c.r.URL.Path)
 	}
 	if e := c.resolveParents(); e != nil {
 		return e
-	}
-	if upload {
-		return c.serveUpload()
 	}
 	if c.info.res.Product == "serverless" && c.r.Method == http.MethodPost && !c.instance &&
 		(c.info.token == "serverless/v1:ServiceFunctionVersion" || c.info.token == "serverless/v1:ServiceAssetVersion") {
@@ -504,6 +507,10 @@ func toProperty(prop *catalog.Property, v any) any {
 		}
 	case "array":
 		if s, ok := v.(string); ok {
+			var arr []any
+			if strings.HasPrefix(strings.TrimSpace(s), "[") && json.Unmarshal([]byte(s), &arr) == nil {
+				return arr
+			}
 			return []any{s}
 		}
 	case "boolean":
@@ -614,7 +621,16 @@ func (c *call) fetch(op *catalog.Operation, status int) *apiError {
 	if o == nil {
 		return errNotFound(c.r.URL.Path)
 	}
-	writeJSON(c.w, status, c.s.render(o))
+	return c.writeObject(status, o)
+}
+
+// writeObject answers with o as it reads now.
+func (c *call) writeObject(status int, o *object) *apiError {
+	extra, e := c.readTime(o)
+	if e != nil {
+		return e
+	}
+	writeJSON(c.w, status, c.s.renderWith(o, extra))
 	return nil
 }
 
@@ -661,8 +677,7 @@ func (c *call) update(op *catalog.Operation, status int) *apiError {
 	if c.acct.store.objs[o.key] == nil { // first write of a singleton
 		c.acct.store.put(o)
 	}
-	writeJSON(c.w, status, c.s.render(o))
-	return nil
+	return c.writeObject(status, o)
 }
 
 func (c *call) delete(op *catalog.Operation, status int) *apiError {
@@ -689,13 +704,17 @@ const (
 
 // render is the JSON representation of o: every catalog property, null
 // when unknown.
-func (s *Server) render(o *object) map[string]any {
+func (s *Server) render(o *object) map[string]any { return s.renderWith(o, nil) }
+
+// renderWith renders o with some fields replaced (values computed at read
+// time, which must not be written to a stored object under a read lock).
+func (s *Server) renderWith(o *object, extra map[string]any) map[string]any {
 	in := o.info
 	out := make(map[string]any, len(in.res.Properties))
 	for _, p := range in.res.Properties {
-		v, ok := o.fields[p.Name]
+		v, ok := extra[p.Name]
 		if !ok {
-			v = nil
+			v = o.fields[p.Name] // nil when absent
 		}
 		switch p.Name {
 		case "date_created":

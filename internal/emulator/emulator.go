@@ -97,10 +97,6 @@ type Server struct {
 	logMu  sync.Mutex
 	log    []Request
 	logCap int
-
-	timersMu sync.Mutex
-	timers   map[*time.Timer]struct{}
-	closed   bool
 }
 
 type account struct {
@@ -147,7 +143,6 @@ func New(opts Options) (*Server, error) {
 		faults:   opts.Faults,
 		faultRng: rand.New(rand.NewPCG(seed, 2)),
 		logCap:   opts.RequestLogLimit,
-		timers:   map[*time.Timer]struct{}{},
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -180,17 +175,6 @@ func New(opts Options) (*Server, error) {
 		}
 	}
 	return s, nil
-}
-
-// Close stops pending build timers. The Server keeps serving.
-func (s *Server) Close() {
-	s.timersMu.Lock()
-	defer s.timersMu.Unlock()
-	s.closed = true
-	for t := range s.timers {
-		t.Stop()
-	}
-	clear(s.timers)
 }
 
 // Stats describes what the emulator serves.

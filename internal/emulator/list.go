@@ -71,7 +71,11 @@ func (c *call) writePage(items []*object) *apiError {
 
 	rendered := make([]any, len(pageItems))
 	for i, o := range pageItems {
-		rendered[i] = c.s.render(o)
+		extra, e := c.readTime(o)
+		if e != nil {
+			return e
+		}
+		rendered[i] = c.s.renderWith(o, extra)
 	}
 	base := url.Values{}
 	for k, v := range q {

@@ -1,14 +1,244 @@
 package emulator
 
-import "net/http"
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Serverless tokens with behaviour beyond plain CRUD.
+const (
+	tokSlService     = "serverless/v1:Service"
+	tokSlEnvironment = "serverless/v1:ServiceEnvironment"
+	tokSlBuild       = "serverless/v1:ServiceBuild"
+	tokSlBuildStatus = "serverless/v1:ServiceBuildStatus"
+	tokSlDeployment  = "serverless/v1:ServiceEnvironmentDeployment"
+	tokSlFnVersion   = "serverless/v1:ServiceFunctionVersion"
+	tokSlAssetVer    = "serverless/v1:ServiceAssetVersion"
+	tokSlFnContent   = "serverless/v1:ServiceFunctionVersionContent"
+)
+
+var (
+	// A service's unique name becomes part of its domains.
+	slServiceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,49}$`)
+	slSuffix      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,15}$`)
+)
 
 // afterCreate applies product rules to a new object before it is stored.
-func (s *Server) afterCreate(c *call, o *object) *apiError { return nil }
+func (s *Server) afterCreate(c *call, o *object) *apiError {
+	switch o.info.token {
+	case tokSlService:
+		if un, _ := o.fields["unique_name"].(string); !slServiceName.MatchString(un) {
+			return errParam("Invalid UniqueName %q: use up to 50 letters, digits and hyphens", un)
+		}
+	case tokSlEnvironment:
+		return s.newEnvironment(c, o)
+	case tokSlBuild:
+		return s.newBuild(c, o)
+	case tokSlDeployment:
+		return s.newDeployment(c, o)
+	}
+	return nil
+}
 
 // beforeUpdate applies product rules to an update before it is merged.
-func (s *Server) beforeUpdate(c *call, o *object, fields map[string]any) *apiError { return nil }
+func (s *Server) beforeUpdate(c *call, o *object, fields map[string]any) *apiError {
+	return nil
+}
 
-// serveUpload serves the serverless-upload host.
+func (s *Server) newEnvironment(c *call, o *object) *apiError {
+	un, _ := o.fields["unique_name"].(string)
+	if un == "" || len(un) > 100 {
+		return errParam("Invalid UniqueName %q: use 1 to 100 characters", un)
+	}
+	suffix, _ := o.fields["domain_suffix"].(string)
+	if suffix != "" && !slSuffix.MatchString(suffix) {
+		return errParam("Invalid DomainSuffix %q: use up to 16 letters, digits and hyphens", suffix)
+	}
+	svc := c.lookup(s.rt.byTok[tokSlService], c.vals[:1])
+	svcName, _ := svc.fields["unique_name"].(string)
+	// Twilio adds 4 random digits; draw them from the seeded generator.
+	domain := fmt.Sprintf("%s-%04d", svcName, s.rng.IntN(10000))
+	if suffix != "" {
+		domain += "-" + suffix
+	}
+	o.fields["domain_name"] = strings.ToLower(domain) + ".twil.io"
+	o.fields["build_sid"] = nil
+	return nil
+}
+
+// newBuild checks the versions a build names and schedules its outcome:
+// it reads "building" until BuildDelay has passed, then "completed", or
+// "failed" when Options.FailBuild says so or a function's content holds
+// FailBuildMarker.
+func (s *Server) newBuild(c *call, o *object) *apiError {
+	st := c.acct.store
+	fnInfo, assetInfo := s.rt.byTok[tokSlFnVersion], s.rt.byTok[tokSlAssetVer]
+	contents := map[string][]byte{}
+	expandVersions := func(field string, in *resInfo) *apiError {
+		sids, _ := o.fields[field].([]any)
+		out := make([]any, 0, len(sids))
+		for _, x := range sids {
+			sid, _ := x.(string)
+			v := findVersion(st, in, c.vals[0], sid)
+			if v == nil {
+				return errParam("Invalid %s: version %s not found in service %s", field, sid, c.vals[0])
+			}
+			if in == fnInfo {
+				contents[v.fields["path"].(string)] = v.content
+			}
+			out = append(out, s.render(v))
+		}
+		o.fields[field] = out
+		return nil
+	}
+	if e := expandVersions("function_versions", fnInfo); e != nil {
+		return e
+	}
+	if e := expandVersions("asset_versions", assetInfo); e != nil {
+		return e
+	}
+	if o.fields["dependencies"] == nil {
+		o.fields["dependencies"] = []any{}
+	}
+	if o.fields["runtime"] == nil {
+		o.fields["runtime"] = "node22"
+	}
+	failed := false
+	for _, b := range contents {
+		failed = failed || bytes.Contains(b, []byte(FailBuildMarker))
+	}
+	if s.opts.FailBuild != nil && s.opts.FailBuild(o.id, contents) {
+		failed = true
+	}
+	o.ready = o.created.Add(s.opts.BuildDelay)
+	o.final = "completed"
+	if failed {
+		o.final = "failed"
+	}
+	o.fields["status"] = "building"
+	return nil
+}
+
+// findVersion finds a function or asset version of a service by SID,
+// looking under each of the service's functions (or assets).
+func findVersion(st *store, in *resInfo, serviceSID, sid string) *object {
+	parents := "/Functions"
+	if in.token == tokSlAssetVer {
+		parents = "/Assets"
+	}
+	col := st.colls[in.host+"/v1/Services/"+serviceSID+parents]
+	if col == nil {
+		return nil
+	}
+	for _, p := range col.items {
+		if o := st.objs[in.host+p.path+"/Versions/"+sid]; o != nil && o.info == in {
+			return o
+		}
+	}
+	return nil
+}
+
+// buildStatus is a build's status at time now.
+func buildStatus(o *object, now time.Time) string {
+	if o.final == "" || now.Before(o.ready) {
+		st, _ := o.fields["status"].(string)
+		return st
+	}
+	return o.final
+}
+
+func (s *Server) newDeployment(c *call, o *object) *apiError {
+	env := c.lookup(s.rt.byTok[tokSlEnvironment], c.vals[:2])
+	buildSID, _ := o.fields["build_sid"].(string)
+	if buildSID != "" {
+		b := c.lookup(s.rt.byTok[tokSlBuild], []string{c.vals[0], buildSID})
+		if b == nil {
+			return errParam("Invalid BuildSid: build %s not found in service %s", buildSID, c.vals[0])
+		}
+		if st := buildStatus(b, s.now()); st != "completed" {
+			return errParam("Invalid BuildSid: build %s is %s; only completed builds can be deployed", buildSID, st)
+		}
+	}
+	if env != nil {
+		if buildSID == "" {
+			env.fields["build_sid"] = nil
+		} else {
+			env.fields["build_sid"] = buildSID
+		}
+		env.updated = c.now
+	}
+	return nil
+}
+
+// readTime computes the fields of special resources that depend on the
+// time of reading or on another object.
+func (c *call) readTime(o *object) (map[string]any, *apiError) {
+	switch o.info.token {
+	case tokSlBuild:
+		return map[string]any{"status": buildStatus(o, c.s.now())}, nil
+	case tokSlBuildStatus:
+		b := c.lookup(c.s.rt.byTok[tokSlBuild], c.vals[:2])
+		if b == nil {
+			return nil, errNotFound(c.r.URL.Path)
+		}
+		return map[string]any{"status": buildStatus(b, c.s.now())}, nil
+	case tokSlFnContent:
+		v := c.lookup(c.s.rt.byTok[tokSlFnVersion], c.vals[:3])
+		if v == nil {
+			return nil, errNotFound(c.r.URL.Path)
+		}
+		return map[string]any{"content": string(v.content), "sid": v.id}, nil
+	}
+	return nil, nil
+}
+
+// serveUpload serves serverless-upload.twilio.com: multipart uploads of
+// Function and Asset Versions (fields Path, Visibility and the file part
+// Content).
 func (c *call) serveUpload() *apiError {
-	return newErr(http.StatusNotFound, CodeNotFound, "not implemented yet")
+	tok := c.info.token
+	if c.r.Method != http.MethodPost || c.instance || (tok != tokSlFnVersion && tok != tokSlAssetVer) {
+		return errNotFound(c.r.URL.Path)
+	}
+	content := c.in.file
+	if content == nil && c.in.form.Get("Content") != "" {
+		content = []byte(c.in.form.Get("Content")) // sent as a plain field
+	}
+	if _, ok := c.in.form["Content"]; !ok {
+		return errParam("Missing required parameter Content in the post body")
+	}
+	path := c.in.form.Get("Path")
+	if path == "" {
+		return errParam("Missing required parameter Path in the post body")
+	}
+	if !strings.HasPrefix(path, "/") {
+		return errParam("Invalid Path %q: it must start with /", path)
+	}
+	vis := c.in.form.Get("Visibility")
+	if vis == "" {
+		return errParam("Missing required parameter Visibility in the post body")
+	}
+	if !slices.Contains([]string{"public", "protected", "private"}, vis) {
+		return errParam("Invalid value %s for parameter Visibility: want one of public, protected, private", vis)
+	}
+	if !c.s.lenient {
+		for k := range c.in.form {
+			if k != "Path" && k != "Visibility" && k != "Content" {
+				return errParam("Parameter %s is not defined for the version upload (strict mode rejects what Twilio would ignore)", k)
+			}
+		}
+	}
+	o, e := c.newObject(map[string]any{"path": path, "visibility": vis})
+	if e != nil {
+		return e
+	}
+	o.content, o.ctype = content, c.in.ftype
+	c.acct.store.put(o)
+	writeJSON(c.w, http.StatusCreated, c.s.render(o))
+	return nil
 }

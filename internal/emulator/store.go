@@ -31,6 +31,8 @@ type object struct {
 	updated time.Time
 	content []byte // uploaded Serverless version content
 	ctype   string
+	ready   time.Time // a build's end
+	final   string    // a build's status after ready
 }
 
 // collection is a list in creation order (ascending seq).

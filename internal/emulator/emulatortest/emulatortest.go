@@ -52,10 +52,7 @@ func New(t testing.TB, opts ...func(*emulator.Options)) *Env {
 		t.Fatalf("emulatortest: %v", err)
 	}
 	hs := httptest.NewServer(s)
-	t.Cleanup(func() {
-		hs.Close()
-		s.Close()
-	})
+	t.Cleanup(hs.Close)
 	return &Env{URL: hs.URL, AccountSID: o.Accounts[0].SID, AuthToken: o.Accounts[0].AuthToken,
 		Server: s, HTTP: hs, t: t}
 }
