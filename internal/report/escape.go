@@ -24,6 +24,16 @@ var ansiRE = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x
 func visible(s string, keep string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	clean = true
 	for _, r := range s {
 		if hidden(r) && !strings.ContainsRune(keep, r) {
 			clean = false
@@ -87,7 +97,9 @@ func longestRun(s string, c byte) int {
 // content. In a table cell (cell true) pipes are escaped so they cannot
 // start a new cell.
 func code(s string, n int, cell bool) string {
-	s = clip(oneLine(visible(s, "\n\r")), n)
+	// Clip first so a huge value costs nothing, then again after the
+	// escapes, which can only lengthen it.
+	s = clip(oneLine(visible(clip(s, n), "\n\r")), n)
 	if s == "" {
 		return "_(empty)_"
 	}

@@ -80,10 +80,19 @@ func Markdown(r *Report, opt Options) string {
 		outs[i] = outputRow(o)
 	}
 
-	fullLog, _ := logSection(r.Log, math.MaxInt)
-	full := assemble(head, "", errSec, tableHead(reasons), rows, outs, fullLog)
-	if len(full) <= limit && !errCut {
-		return full
+	fullLog := ""
+	if len(r.Log) < limit { // escaping only grows it: a longer log cannot fit whole
+		fullLog, _ = logSection(r.Log, math.MaxInt)
+	}
+	size := len(head) + len(errSec) + len(fullLog) + len(tableHead(reasons)) + len(outputsHead) + 2
+	for _, x := range rows {
+		size += len(x)
+	}
+	for _, x := range outs {
+		size += len(x)
+	}
+	if size <= limit && !errCut && (fullLog != "" || strings.TrimSpace(r.Log) == "") {
+		return assemble(head, "", errSec, tableHead(reasons), rows, outs, fullLog)
 	}
 
 	// Too big: keep the head and the error, then as many table rows, then

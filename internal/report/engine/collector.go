@@ -32,7 +32,10 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strings"
@@ -349,4 +352,21 @@ func (c *Collector) Report() *report.Report {
 		}
 	}
 	return &r
+}
+
+// ReadLog adds the events of an engine event log (one JSON
+// apitype.EngineEvent per line, the file `pulumi --event-log` writes).
+func (c *Collector) ReadLog(r io.Reader) error {
+	dec := json.NewDecoder(r)
+	for {
+		var e apitype.EngineEvent
+		err := dec.Decode(&e)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read engine event log: %w", err)
+		}
+		c.AddAPI(e)
+	}
 }
