@@ -163,9 +163,6 @@ func (a Adopt) Check(_ context.Context, req p.CheckRequest) (p.CheckResponse, er
 
 func (a Adopt) Diff(_ context.Context, req p.DiffRequest) (p.DiffResponse, error) {
 	olds := req.OldInputs
-	if olds.Len() == 0 {
-		olds = req.State
-	}
 	resp := p.DiffResponse{DetailedDiff: map[string]p.PropertyDiff{}}
 	for _, k := range []string{"resourceType", "sid", "parents", "lookup"} {
 		o, n := olds.Get(k), req.Inputs.Get(k)
@@ -428,9 +425,6 @@ func (a Adopt) Update(ctx context.Context, api API, req p.UpdateRequest) (p.Upda
 		return p.UpdateResponse{}, err
 	}
 	olds := req.OldInputs
-	if olds.Len() == 0 {
-		olds = req.State
-	}
 	o, _ := toValues(mapOf(olds.Get("settings")))
 	n, _ := toValues(mapOf(req.Inputs.Get("settings")))
 	previous, _ := toValues(mapOf(req.State.Get("previous")))

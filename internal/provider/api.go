@@ -113,6 +113,7 @@ func (a *twilioAPI) Do(ctx context.Context, req Request) (map[string]any, error)
 			headers["Content-Type"] = "application/json"
 			resp, err = a.handler.Post(u, url.Values{}, headers, "", req.JSON...)
 		} else {
+			headers["Content-Type"] = "application/x-www-form-urlencoded"
 			resp, err = a.handler.Post(u, req.Form, headers, "")
 		}
 	default:

@@ -43,25 +43,15 @@ func (g generic) Check(_ context.Context, req p.CheckRequest) (p.CheckResponse, 
 	return p.CheckResponse{Inputs: req.Inputs, Failures: failures}, nil
 }
 
-// oldInputs are the inputs of the last deployment; engines older than 3.74
-// do not send them, and the state (which holds every input) stands in.
-func (g generic) oldInputs(old, state property.Map) spec.Values {
-	if old.Len() > 0 {
-		v, _ := toValues(old)
-		return v
-	}
-	st, _ := toValues(state)
-	out := spec.Values{}
-	for _, in := range g.r.Inputs {
-		if v, ok := st[in.Name]; ok && v != nil {
-			out[in.Name] = v
-		}
-	}
-	return out
+// oldInputs are the inputs of the last deployment (engines since 3.74
+// send them with every diff, update and delete).
+func (g generic) oldInputs(old property.Map) spec.Values {
+	v, _ := toValues(old)
+	return v
 }
 
 func (g generic) Diff(ctx context.Context, req p.DiffRequest) (p.DiffResponse, error) {
-	olds := g.oldInputs(req.OldInputs, req.State)
+	olds := g.oldInputs(req.OldInputs)
 	news, _ := toValues(req.Inputs)
 	for _, path := range req.IgnoreChanges {
 		if v, ok := olds[path]; ok {
@@ -370,7 +360,8 @@ func (g generic) Read(ctx context.Context, api API, req p.ReadRequest) (p.ReadRe
 		return p.ReadResponse{}, fmt.Errorf("read %s %s: %w", g.r.Token, req.ID, err)
 	}
 	inputs, secrets := toValues(req.Inputs)
-	importing := req.Inputs.Len() == 0
+	// An import has no state yet; a refresh has (its inputs may be empty).
+	importing := req.Properties.Len() == 0
 	for _, in := range g.r.Inputs {
 		if in.In == "path" {
 			if _, had := inputs[in.Name]; had || (importing && (in.Param != spec.AccountSidParam || strings.Count(req.ID, "/") == len(g.r.Parents))) {
@@ -396,7 +387,7 @@ func (g generic) Read(ctx context.Context, api API, req p.ReadRequest) (p.ReadRe
 }
 
 func (g generic) Update(ctx context.Context, api API, req p.UpdateRequest) (p.UpdateResponse, error) {
-	olds := g.oldInputs(req.OldInputs, req.State)
+	olds := g.oldInputs(req.OldInputs)
 	news, secrets := toValues(req.Inputs)
 	var names []string
 	changed := false

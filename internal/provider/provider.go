@@ -223,8 +223,10 @@ type unconfigured struct{}
 func (unconfigured) Do(context.Context, Request) (map[string]any, error) {
 	return nil, fmt.Errorf("the twilio provider's credentials are not known yet (preview)")
 }
-func (unconfigured) AccountSID() string       { return "" }
-func (unconfigured) HTTPClient() *http.Client { return &http.Client{Transport: unconfiguredTransport{}} }
+func (unconfigured) AccountSID() string { return "" }
+func (unconfigured) HTTPClient() *http.Client {
+	return &http.Client{Transport: unconfiguredTransport{}}
+}
 
 type unconfiguredTransport struct{}
 

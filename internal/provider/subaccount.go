@@ -60,10 +60,7 @@ func (Subaccount) Check(_ context.Context, req p.CheckRequest) (p.CheckResponse,
 
 func (Subaccount) Diff(_ context.Context, req p.DiffRequest) (p.DiffResponse, error) {
 	o, n := req.OldInputs.Get("friendlyName"), req.Inputs.Get("friendlyName")
-	if req.OldInputs.Len() == 0 {
-		o = req.State.Get("friendlyName")
-	}
-	if o.Equals(n) || (n.IsNull() && req.OldInputs.Get("friendlyName").IsNull()) {
+	if o.Equals(n) {
 		return p.DiffResponse{}, nil
 	}
 	kind := p.Update

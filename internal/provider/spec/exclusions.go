@@ -87,6 +87,7 @@ var Excluded = map[string]string{
 	// Numbers
 	"numbers/v1:BulkEligibility":                        "action: checks numbers for hosting eligibility",
 	"numbers/v1:Eligibility":                            "action: checks numbers for hosting eligibility",
+	"numbers/v1:PortingWebhookConfiguration":            "account-wide singleton: the create response carries no ID and there is no fetch; set it in the Console",
 	"numbers/v1:PortingPortIn":                          "action: starts a port-in process for numbers of another carrier",
 	"numbers/v1:SigningRequestConfiguration":            "no instance path: bulk upload of signing configuration",
 	"numbers/v2:BulkHostedNumberOrder":                  "action: bulk hosting order (no delete; a process, not state)",

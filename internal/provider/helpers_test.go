@@ -1,0 +1,132 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
+	"github.com/tdeploy/twilio-deploy-action/internal/provider/spec"
+)
+
+// envFor is the environment a provider needs to talk to an emulator.
+func envFor(env *emulatortest.Env) map[string]string {
+	return map[string]string{
+		"TWILIO_ACCOUNT_SID": env.AccountSID,
+		"TWILIO_AUTH_TOKEN":  env.AuthToken,
+		"TWILIO_API_URL":     env.URL,
+	}
+}
+
+// configured is a provider server configured from env against an emulator.
+func configured(t testing.TB, env *emulatortest.Env) *server {
+	t.Helper()
+	vars := envFor(env)
+	s, err := newServer(Options{Getenv: func(k string) string { return vars[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.configure(context.Background(), p.ConfigureRequest{Args: property.NewMap(nil)}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func urnOf(token, name string) resource.URN {
+	return resource.NewURN("dev", "proj", "", tokens.Type(token), name)
+}
+
+// requestsSince returns the emulator's log entries after the first n.
+func requestsSince(env *emulatortest.Env, n int) []emulator.Request {
+	all := env.Server.Requests()
+	if n > len(all) {
+		return nil
+	}
+	return all[n:]
+}
+
+func summarize(reqs []emulator.Request) string {
+	var b strings.Builder
+	for _, r := range reqs {
+		fmt.Fprintf(&b, "%s %s%s %d %v\n", r.Method, r.Host, r.Path, r.Status, r.Params)
+	}
+	return b.String()
+}
+
+var sampleSeq atomic.Int64
+
+// sample is a valid value for an input, as a program would write it.
+func sample(in *spec.Input) any {
+	if len(in.Enum) > 0 {
+		if in.Type == "array" {
+			return []any{in.Enum[0]}
+		}
+		return in.Enum[0]
+	}
+	switch in.Type {
+	case "boolean":
+		return true
+	case "integer":
+		return 7.0
+	case "number":
+		return 1.5
+	case "object":
+		return map[string]any{"k": "v"}
+	case "array":
+		if in.Items == "object" {
+			return []any{map[string]any{"k": "v"}}
+		}
+		return []any{"item-" + strings.ToLower(in.Param)}
+	}
+	switch in.Format {
+	case "uri":
+		return "https://example.com/" + strings.ToLower(in.Param)
+	case "phone-number":
+		return "+15005550006"
+	case "date-time":
+		return "2026-01-02T03:04:05Z"
+	case "http-method":
+		return "POST"
+	}
+	return fmt.Sprintf("v-%s-%d", strings.ToLower(in.Param), sampleSeq.Add(1))
+}
+
+// changed is another valid value for an input, or nil when there is none.
+func changed(in *spec.Input, old any) any {
+	if len(in.Enum) > 0 {
+		for _, e := range in.Enum {
+			if e != old && in.Type == "string" {
+				return e
+			}
+		}
+		return nil
+	}
+	switch in.Type {
+	case "boolean":
+		b, _ := old.(bool)
+		return !b
+	case "integer":
+		return 8.0
+	case "number":
+		return 2.5
+	case "object":
+		return map[string]any{"k": "changed"}
+	case "array":
+		return nil
+	}
+	switch in.Format {
+	case "uri":
+		return "https://example.com/changed/" + strings.ToLower(in.Param)
+	case "phone-number", "date-time", "http-method":
+		return nil
+	}
+	return fmt.Sprintf("changed-%s-%d", strings.ToLower(in.Param), sampleSeq.Add(1))
+}
