@@ -1,0 +1,415 @@
+package stack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/event"
+)
+
+// NewCommand finds the Pulumi CLI at root/bin/pulumi (it runs `pulumi
+// version` once to check it).
+func NewCommand(root string) (auto.PulumiCommand, error) {
+	if _, err := os.Stat(filepath.Join(root, "bin", "pulumi")); err != nil {
+		return nil, fmt.Errorf("find the Pulumi CLI: %w; set PULUMI_ROOT to the folder that holds bin/pulumi", err)
+	}
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, SkipVersionCheck: true})
+	if err != nil {
+		return nil, fmt.Errorf("find the Pulumi CLI in %s: %w", root, err)
+	}
+	return cmd, nil
+}
+
+// Output is one stack output. Value is the output's text: strings as they
+// are, anything else as JSON.
+type Output struct {
+	Name   string
+	Value  string
+	Secret bool
+}
+
+// Result is what a run produced.
+type Result struct {
+	// Counts are the engine's summary counts by operation.
+	Counts map[string]int
+	// Outputs are the stack outputs after up and refresh (sorted by name);
+	// preview, drift and destroy leave them empty.
+	Outputs []Output
+	// Drift is true when a drift check found Twilio differing from state.
+	Drift bool
+	// Missing is true when refresh, drift or destroy found no stack.
+	Missing bool
+	// Created is true when the run created the stack.
+	Created bool
+	// Removed is true when the stack was removed after destroy.
+	Removed bool
+	// Cancelled is true when ctx was cancelled during the operation.
+	Cancelled bool
+}
+
+// OwnerError is a stack owned by another branch.
+type OwnerError struct{ Stack, Owner, Branch string }
+
+func (e *OwnerError) Error() string {
+	return fmt.Sprintf("stack %s belongs to branch %q, not %q (both give the stack name %s); rename one branch, or set stack-name or branch-map for it",
+		e.Stack, e.Owner, e.Branch, e.Stack)
+}
+
+// Sink receives every engine event of the operation, in order.
+type Sink func(events.EngineEvent)
+
+// Run runs s.Operation. Engine events go to every sink as they arrive.
+// When ctx is cancelled the CLI gets SIGINT, finishes what is in flight,
+// saves the state and releases the stack; Run then makes sure no update is
+// left holding the stack (pulumi cancel) and returns ctx's error.
+func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink) (Result, error) {
+	var res Result
+	ws, err := auto.NewLocalWorkspace(ctx, s.workspaceOptions(cmd)...)
+	if err != nil {
+		return res, fmt.Errorf("open the Pulumi project in %s: %w", s.WorkDir, err)
+	}
+	st, err := auto.SelectStack(ctx, s.Stack, ws)
+	switch {
+	case err == nil:
+	case auto.IsSelectStack404Error(err) && (s.Operation == event.Preview || s.Operation == event.Up):
+		st, err = auto.NewStack(ctx, s.Stack, ws)
+		if err != nil {
+			return res, fmt.Errorf("create stack %s: %w", s.Stack, err)
+		}
+		res.Created = true
+	case auto.IsSelectStack404Error(err):
+		res.Missing = true
+		return res, nil
+	default:
+		return res, fmt.Errorf("select stack %s: %w", s.Stack, err)
+	}
+
+	if err := s.checkOwner(ctx, &st, res.Created); err != nil {
+		return res, err
+	}
+	if len(s.Config) > 0 {
+		cm := auto.ConfigMap{}
+		for _, c := range s.Config {
+			cm[c.Key] = auto.ConfigValue{Value: c.Value, Secret: c.Secret}
+		}
+		if err := st.SetAllConfig(ctx, cm); err != nil {
+			return res, fmt.Errorf("set stack config: %w", err)
+		}
+	}
+
+	ch := make(chan events.EngineEvent)
+	done := make(chan struct{})
+	var stackOutputs map[string]any
+	go func() {
+		defer close(done)
+		for e := range ch {
+			if o := stackOutputsOf(e.EngineEvent); o != nil {
+				stackOutputs = o
+			}
+			for _, sink := range sinks {
+				sink(e)
+			}
+		}
+	}()
+
+	var summary map[string]int
+	switch s.Operation {
+	case event.Preview:
+		var r auto.PreviewResult
+		r, err = st.Preview(ctx, s.previewOptions(ch)...)
+		summary = counts(r.ChangeSummary)
+	case event.Up:
+		var r auto.UpResult
+		r, err = st.Up(ctx, s.upOptions(ch)...)
+		if r.Summary.ResourceChanges != nil {
+			summary = counts(*r.Summary.ResourceChanges)
+		}
+	case event.Refresh:
+		var r auto.RefreshResult
+		r, err = st.Refresh(ctx, s.refreshOptions(ch)...)
+		if r.Summary.ResourceChanges != nil {
+			summary = counts(*r.Summary.ResourceChanges)
+		}
+	case event.Drift:
+		var r auto.PreviewResult
+		r, err = st.PreviewRefresh(ctx, s.refreshOptions(ch)...)
+		summary = counts(r.ChangeSummary)
+		for op, n := range summary {
+			if op != string(apitype.OpSame) && n > 0 {
+				res.Drift = true
+			}
+		}
+	case event.Destroy:
+		var r auto.DestroyResult
+		r, err = st.Destroy(ctx, s.destroyOptions(ch)...)
+		if r.Summary.ResourceChanges != nil {
+			summary = counts(*r.Summary.ResourceChanges)
+		}
+		res.Removed = err == nil && s.RemoveStack
+	default:
+		close(ch)
+		<-done
+		return res, fmt.Errorf("run %q: not an operation", s.Operation)
+	}
+	// The SDK closes ch only when the CLI ran; make sure the reader ends.
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
+	res.Counts = summary
+
+	if ctx.Err() != nil {
+		res.Cancelled = true
+		unlock(&st)
+		return res, fmt.Errorf("%s cancelled: %w", s.Operation, ctx.Err())
+	}
+	if err != nil {
+		return res, fmt.Errorf("pulumi %s on %s: %w", s.Operation, s.Stack, err)
+	}
+	if s.Operation == event.Up || s.Operation == event.Refresh {
+		res.Outputs, err = outputs(ctx, &st, stackOutputs)
+		if err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// unlock runs `pulumi cancel` after a cancelled operation: a no-op when the
+// CLI released the stack itself, and what frees it when it could not.
+func unlock(st *auto.Stack) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_ = st.Cancel(ctx)
+}
+
+func (s Settings) checkOwner(ctx context.Context, st *auto.Stack, created bool) error {
+	if s.Operation != event.Up && s.Operation != event.Destroy && !created {
+		return nil
+	}
+	if !created {
+		owner, err := st.GetTag(ctx, OwnerTag)
+		if err != nil && !strings.Contains(err.Error(), "not found") {
+			return fmt.Errorf("read stack tag %s: %w", OwnerTag, err)
+		}
+		owner = strings.TrimSpace(owner)
+		switch {
+		case owner == s.Branch:
+			return nil
+		case owner != "" && s.CheckOwner:
+			return &OwnerError{Stack: s.Stack, Owner: owner, Branch: s.Branch}
+		case owner != "":
+			return nil // named explicitly: shared on purpose
+		case s.Operation == event.Destroy:
+			return nil
+		}
+	}
+	if err := st.SetTag(ctx, OwnerTag, s.Branch); err != nil {
+		return fmt.Errorf("set stack tag %s: %w", OwnerTag, err)
+	}
+	return nil
+}
+
+func counts[K ~string](m map[K]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range m {
+		out[string(k)] = v
+	}
+	return out
+}
+
+// stackOutputsOf returns the outputs of the pulumi:pulumi:Stack resource
+// when e carries them.
+func stackOutputsOf(e apitype.EngineEvent) map[string]any {
+	if e.ResOutputsEvent == nil {
+		return nil
+	}
+	md := e.ResOutputsEvent.Metadata
+	if md.Type != "pulumi:pulumi:Stack" || md.New == nil {
+		return nil
+	}
+	if md.New.Outputs == nil {
+		return map[string]any{}
+	}
+	return md.New.Outputs
+}
+
+// secretSig is the key the engine writes in place of a secret value.
+const secretSig = "4dabf18193072939515e22adb298388d"
+
+func isSecret(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	_, ok = m[secretSig]
+	return ok
+}
+
+// outputs turns the stack outputs the engine reported into Outputs. The
+// engine shows secrets as [secret]; their values come from one
+// `pulumi stack output --show-secrets` call, made only when a secret
+// output exists. Without events (refresh) the outputs are read from state.
+func outputs(ctx context.Context, st *auto.Stack, fromEvents map[string]any) ([]Output, error) {
+	needState := fromEvents == nil
+	for _, v := range fromEvents {
+		if isSecret(v) {
+			needState = true
+		}
+	}
+	var state auto.OutputMap
+	if needState {
+		var err error
+		state, err = st.Outputs(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read stack outputs: %w", err)
+		}
+	}
+	var out []Output
+	if fromEvents == nil {
+		for k, v := range state {
+			text, err := outputText(v.Value)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Output{Name: k, Value: text, Secret: v.Secret})
+		}
+	} else {
+		for k, v := range fromEvents {
+			o := Output{Name: k}
+			if isSecret(v) {
+				sv, ok := state[k]
+				if !ok {
+					return nil, fmt.Errorf("read stack outputs: secret output %s is not in the state", k)
+				}
+				v, o.Secret = sv.Value, true
+			}
+			text, err := outputText(v)
+			if err != nil {
+				return nil, err
+			}
+			o.Value = text
+			out = append(out, o)
+		}
+	}
+	sortOutputs(out)
+	return out, nil
+}
+
+func sortOutputs(out []Output) {
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Name < out[j-1].Name; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+}
+
+func outputText(v any) (string, error) {
+	if s, ok := v.(string); ok {
+		return s, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("encode stack output: %w", err)
+	}
+	return string(b), nil
+}
+
+func (s Settings) workspaceOptions(cmd auto.PulumiCommand) []auto.LocalWorkspaceOption {
+	opts := []auto.LocalWorkspaceOption{auto.WorkDir(s.WorkDir), auto.Pulumi(cmd), auto.EnvVars(s.Env)}
+	if s.SecretsProvider != "" {
+		opts = append(opts, auto.SecretsProvider(s.SecretsProvider))
+	}
+	return opts
+}
+
+func (s Settings) previewOptions(ch chan<- events.EngineEvent) []optpreview.Option {
+	opts := []optpreview.Option{optpreview.EventStreams(ch), optpreview.Color("never")}
+	if s.Refresh {
+		opts = append(opts, optpreview.Refresh())
+	}
+	if s.Parallel > 0 {
+		opts = append(opts, optpreview.Parallel(s.Parallel))
+	}
+	if len(s.Targets) > 0 {
+		opts = append(opts, optpreview.Target(s.Targets))
+	}
+	if s.ExpectNoChanges {
+		opts = append(opts, optpreview.ExpectNoChanges())
+	}
+	if s.Message != "" {
+		opts = append(opts, optpreview.Message(s.Message))
+	}
+	return opts
+}
+
+func (s Settings) upOptions(ch chan<- events.EngineEvent) []optup.Option {
+	opts := []optup.Option{optup.EventStreams(ch), optup.Color("never")}
+	if s.Refresh {
+		opts = append(opts, optup.Refresh())
+	}
+	if s.Parallel > 0 {
+		opts = append(opts, optup.Parallel(s.Parallel))
+	}
+	if len(s.Targets) > 0 {
+		opts = append(opts, optup.Target(s.Targets))
+	}
+	if s.ExpectNoChanges {
+		opts = append(opts, optup.ExpectNoChanges())
+	}
+	if s.Message != "" {
+		opts = append(opts, optup.Message(s.Message))
+	}
+	return opts
+}
+
+// refreshOptions serve refresh and the drift check (a refresh preview).
+func (s Settings) refreshOptions(ch chan<- events.EngineEvent) []optrefresh.Option {
+	opts := []optrefresh.Option{optrefresh.EventStreams(ch), optrefresh.Color("never")}
+	if s.Parallel > 0 {
+		opts = append(opts, optrefresh.Parallel(s.Parallel))
+	}
+	if len(s.Targets) > 0 {
+		opts = append(opts, optrefresh.Target(s.Targets))
+	}
+	if s.ExpectNoChanges {
+		opts = append(opts, optrefresh.ExpectNoChanges())
+	}
+	if s.Message != "" {
+		opts = append(opts, optrefresh.Message(s.Message))
+	}
+	return opts
+}
+
+func (s Settings) destroyOptions(ch chan<- events.EngineEvent) []optdestroy.Option {
+	opts := []optdestroy.Option{optdestroy.EventStreams(ch), optdestroy.Color("never")}
+	if s.Refresh {
+		opts = append(opts, optdestroy.Refresh())
+	}
+	if s.Parallel > 0 {
+		opts = append(opts, optdestroy.Parallel(s.Parallel))
+	}
+	if len(s.Targets) > 0 {
+		opts = append(opts, optdestroy.Target(s.Targets))
+	}
+	if s.Message != "" {
+		opts = append(opts, optdestroy.Message(s.Message))
+	}
+	if s.RemoveStack {
+		opts = append(opts, optdestroy.Remove())
+	}
+	return opts
+}

@@ -1,0 +1,174 @@
+package stack
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+
+	"github.com/tdeploy/twilio-deploy-action/examples"
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
+	"github.com/tdeploy/twilio-deploy-action/internal/event"
+	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
+)
+
+// copyExample writes the embedded example program into a temp folder.
+func copyExample(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	sub, err := fs.Sub(examples.FS, examples.Demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(dir, sub); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func envMap(kv []string) map[string]string {
+	m := map[string]string{}
+	for _, s := range kv {
+		k, v, _ := strings.Cut(s, "=")
+		m[k] = v
+	}
+	return m
+}
+
+func tokens(e *emulatortest.Env) []string {
+	var out []string
+	for _, o := range e.Server.Inventory(e.AccountSID) {
+		out = append(out, o.Token)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestRunLifecycle drives the real CLI, YAML host and provider against the
+// emulator: preview creates the stack, up deploys, drift finds none, a
+// change made behind Pulumi's back is drift, destroy removes everything.
+func TestRunLifecycle(t *testing.T) {
+	t.Parallel()
+	emu := emulatortest.New(t)
+	root := filepath.Dir(testenv.BinDir(t, testenv.PulumiTools...))
+	cmd, err := NewCommand(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := envMap(testenv.PulumiEnv(t, "TWILIO_ACCOUNT_SID="+emu.AccountSID, "TWILIO_AUTH_TOKEN="+emu.AuthToken, "TWILIO_API_URL="+emu.URL))
+	s := Settings{WorkDir: copyExample(t), Stack: "feature-x", Branch: "feature/x", CheckOwner: true, Env: env,
+		Config: []ConfigValue{{Key: "greeting", Value: "hello"}, {Key: "pin", Value: "s3cr3t-pin", Secret: true}}}
+	ctx := t.Context()
+
+	run := func(op event.Operation) (Result, []events.EngineEvent) {
+		t.Helper()
+		s := s
+		s.Operation = op
+		var evs []events.EngineEvent
+		res, err := Run(ctx, cmd, s, func(e events.EngineEvent) { evs = append(evs, e) })
+		if err != nil {
+			t.Fatalf("%s: %v", op, err)
+		}
+		return res, evs
+	}
+
+	res, evs := run(event.Preview)
+	if !res.Created || res.Counts["create"] != 4 || len(evs) == 0 || len(tokens(emu)) != 0 {
+		t.Fatalf("preview: %+v, %d events, inventory %v", res, len(evs), tokens(emu))
+	}
+	res, _ = run(event.Up)
+	if res.Created || res.Counts["create"] != 4 {
+		t.Fatalf("up: %+v", res)
+	}
+	want := []string{"sync/v1:Service", "sync/v1:ServiceSyncMap", "taskrouter/v1:Workspace"}
+	if got := tokens(emu); !containsAll(got, want) {
+		t.Fatalf("inventory after up = %v, want %v", got, want)
+	}
+	names := map[string]string{}
+	for _, o := range res.Outputs {
+		names[o.Name] = o.Value
+	}
+	if !strings.HasPrefix(names["syncServiceSid"], "IS") || !strings.HasPrefix(names["workspaceSid"], "WS") {
+		t.Fatalf("outputs = %+v", res.Outputs)
+	}
+	cfg, err := os.ReadFile(filepath.Join(s.WorkDir, "Pulumi.feature-x.yaml"))
+	if err != nil || strings.Contains(string(cfg), "s3cr3t-pin") || !strings.Contains(string(cfg), "secure:") {
+		t.Fatalf("stack config: %v\n%s", err, cfg)
+	}
+
+	res, _ = run(event.Drift)
+	if res.Drift {
+		t.Fatalf("drift right after up: %+v", res)
+	}
+	// Change the Sync service behind Pulumi's back.
+	client := emu.RestClient()
+	sid := names["syncServiceSid"]
+	if _, err := client.SyncV1.UpdateService(sid, syncRename()); err != nil {
+		t.Fatal(err)
+	}
+	res, _ = run(event.Drift)
+	if !res.Drift || res.Counts["update"] != 1 {
+		t.Fatalf("drift after an outside change: %+v", res)
+	}
+
+	// Another branch deriving the same stack name may not touch it.
+	other := s
+	other.Branch, other.Operation = "feature-x", event.Up
+	_, err = Run(ctx, cmd, other)
+	var oe *OwnerError
+	if !errors.As(err, &oe) || oe.Owner != "feature/x" {
+		t.Fatalf("up from another branch: %v", err)
+	}
+	other.CheckOwner = false // stack-name given: shared on purpose
+	other.Operation = event.Preview
+	if _, err := Run(ctx, cmd, other); err != nil {
+		t.Fatalf("preview of an explicitly named stack: %v", err)
+	}
+
+	s.RemoveStack = true
+	res, _ = run(event.Destroy)
+	if !res.Removed || res.Counts["delete"] != 4 {
+		t.Fatalf("destroy: %+v", res)
+	}
+	if got := tokens(emu); len(got) != 0 {
+		t.Fatalf("inventory after destroy = %v", got)
+	}
+	res, _ = run(event.Destroy)
+	if !res.Missing {
+		t.Fatalf("destroy of a removed stack: %+v", res)
+	}
+}
+
+func containsAll(got, want []string) bool {
+	for _, w := range want {
+		found := false
+		for _, g := range got {
+			found = found || g == w
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func TestRunCancelled(t *testing.T) {
+	t.Parallel()
+	root := filepath.Dir(testenv.BinDir(t, testenv.PulumiTools...))
+	cmd, err := NewCommand(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	s := Settings{WorkDir: copyExample(t), Stack: "dev", Branch: "dev", Env: envMap(testenv.PulumiEnv(t)), Operation: event.Up}
+	if _, err := Run(ctx, cmd, s); err == nil {
+		t.Fatal("Run with a cancelled context succeeded")
+	}
+}

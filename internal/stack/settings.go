@@ -1,0 +1,186 @@
+// Package stack runs one Pulumi operation on one stack through the
+// Automation API, with the CLI the Action ships (bin/pulumi).
+//
+// Everything the run needs is plain data in Settings; the Automation API
+// options are built from it by small functions the tests check field by
+// field, and Run drives the real engine (tested in integration tests).
+//
+// Stack lifecycle: preview and up create the stack when it does not exist
+// (select, then init); refresh, drift and destroy never create one and
+// report Missing instead. A destroy for a deleted branch also removes the
+// stack (optdestroy.Remove). The branch that owns a stack is recorded in the
+// stack tag twilio-deploy:branch when the Action creates it (or first runs
+// up on it); up and destroy refuse a stack whose tag names another branch,
+// which is how two branches that derive one stack name (feature/a and
+// feature-a) are caught, unless the stack was named explicitly.
+//
+// Environment: the Pulumi CLI, the YAML language host and the provider run
+// with Settings.Env (the Action's environment without the secrets input and
+// other branches' credentials, then the branch's env file, then the Twilio
+// variables the Action sets, in increasing precedence).
+package stack
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/event"
+)
+
+// OwnerTag is the stack tag that names the branch owning a stack.
+const OwnerTag = "twilio-deploy:branch"
+
+// Settings describe one run.
+type Settings struct {
+	WorkDir    string // folder of Pulumi.yaml
+	Stack      string
+	Branch     string
+	CheckOwner bool   // enforce OwnerTag (false when stack-name was given)
+	Env             map[string]string
+	SecretsProvider string
+	Config          []ConfigValue
+
+	Operation       event.Operation
+	Refresh         bool
+	Parallel        int
+	Targets         []string
+	ExpectNoChanges bool
+	Message         string
+	RemoveStack     bool // destroy only: remove the stack afterwards
+}
+
+// ConfigValue is one stack configuration value.
+type ConfigValue struct {
+	Key    string
+	Value  string
+	Secret bool
+}
+
+// ParseConfig reads the config input: a YAML map of keys (name or
+// namespace:name) to values. Scalars are stored as their text; a map with
+// the single key "secret" is stored as a Pulumi secret; other maps and
+// lists are stored as JSON text. The result is sorted by key.
+func ParseConfig(s string) ([]ConfigValue, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var raw map[string]any
+	if err := yaml.Unmarshal([]byte(s), &raw); err != nil {
+		return nil, fmt.Errorf("config input is not a YAML map: %w", err)
+	}
+	out := make([]ConfigValue, 0, len(raw))
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
+		if strings.TrimSpace(k) == "" {
+			return nil, fmt.Errorf("config input: empty key")
+		}
+		v := raw[k]
+		cv := ConfigValue{Key: k}
+		if m, ok := v.(map[string]any); ok && len(m) == 1 {
+			if sv, ok := m["secret"]; ok {
+				cv.Secret, v = true, sv
+			}
+		}
+		text, err := configText(v)
+		if err != nil {
+			return nil, fmt.Errorf("config input %s: %w", k, err)
+		}
+		cv.Value = text
+		out = append(out, cv)
+	}
+	return out, nil
+}
+
+func configText(v any) (string, error) {
+	switch v := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return v, nil
+	case bool:
+		return strconv.FormatBool(v), nil
+	case int:
+		return strconv.Itoa(v), nil
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64), nil
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return "", err
+		}
+		return string(b), nil
+	}
+}
+
+// EnvFileName is the per-branch env file in the work dir: "." + the stack
+// name derived from the branch + ".env" (.main.env, .feature-new-ivr.env).
+func EnvFileName(derivedStack string) string { return "." + derivedStack + ".env" }
+
+// ParseEnvFile reads KEY=VALUE lines: blank lines and lines starting with
+// "#" are skipped, an "export " prefix is allowed, and a value in matching
+// single or double quotes is unquoted (double quotes also unescape \n, \"
+// and \\). The variables go to the Pulumi program and provider's
+// environment, not to stack config.
+func ParseEnvFile(r io.Reader) (map[string]string, error) {
+	out := map[string]string{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		line = strings.TrimPrefix(line, "export ")
+		k, v, ok := strings.Cut(line, "=")
+		k = strings.TrimSpace(k)
+		if !ok || !validEnvName(k) {
+			return nil, fmt.Errorf("line %d: want KEY=VALUE", n)
+		}
+		v = strings.TrimSpace(v)
+		if len(v) >= 2 && v[0] == v[len(v)-1] && (v[0] == '"' || v[0] == '\'') {
+			q := v[0]
+			v = v[1 : len(v)-1]
+			if q == '"' {
+				v = strings.NewReplacer(`\n`, "\n", `\"`, `"`, `\\`, `\`).Replace(v)
+			}
+		}
+		out[k] = v
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func validEnvName(k string) bool {
+	if k == "" || ('0' <= k[0] && k[0] <= '9') {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseList splits an input of items separated by newlines or commas.
+func ParseList(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == ',' || r == '\r' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
