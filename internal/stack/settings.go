@@ -40,10 +40,10 @@ const OwnerTag = "twilio-deploy:branch"
 
 // Settings describe one run.
 type Settings struct {
-	WorkDir    string // folder of Pulumi.yaml
-	Stack      string
-	Branch     string
-	CheckOwner bool   // enforce OwnerTag (false when stack-name was given)
+	WorkDir         string // folder of Pulumi.yaml
+	Stack           string
+	Branch          string
+	CheckOwner      bool // enforce OwnerTag (false when stack-name was given)
 	Env             map[string]string
 	SecretsProvider string
 	Config          []ConfigValue
