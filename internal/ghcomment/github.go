@@ -1,0 +1,174 @@
+package ghcomment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/google/go-github/v60/github"
+)
+
+// PerPage is the page size asked of GitHub (its maximum), so a pull
+// request with N comments costs ceil(N/100) reads at most.
+const PerPage = 100
+
+// GitHub implements API with go-github for one pull request.
+type GitHub struct {
+	client     *github.Client
+	owner      string
+	repo       string
+	number     int
+	graphqlURL string
+	perPage    int
+}
+
+var _ API = (*GitHub)(nil)
+
+// NewGitHub returns the API for pull request number of owner/repo.
+// apiURL is the REST base (GITHUB_API_URL: https://api.github.com, or
+// https://HOST/api/v3 on GitHub Enterprise Server); hc may be nil.
+func NewGitHub(hc *http.Client, apiURL, token, owner, repo string, number int) (*GitHub, error) {
+	if owner == "" || repo == "" || number <= 0 {
+		return nil, fmt.Errorf("comment target %s/%s#%d is incomplete", owner, repo, number)
+	}
+	if apiURL == "" {
+		apiURL = "https://api.github.com"
+	}
+	c := github.NewClient(hc)
+	if token != "" {
+		c = c.WithAuthToken(token)
+	}
+	base, err := c.BaseURL.Parse(strings.TrimSuffix(apiURL, "/") + "/")
+	if err != nil {
+		return nil, fmt.Errorf("parse GitHub API URL %q: %w", apiURL, err)
+	}
+	c.BaseURL = base
+	gql, err := GraphQLURL(base.String())
+	if err != nil {
+		return nil, err
+	}
+	return &GitHub{client: c, owner: owner, repo: repo, number: number, graphqlURL: gql, perPage: PerPage}, nil
+}
+
+// WithPerPage sets the page size (tests use GitHub's default, 30).
+func (g *GitHub) WithPerPage(n int) *GitHub {
+	g.perPage = n
+	return g
+}
+
+func toComment(c *github.IssueComment) Comment {
+	if c == nil {
+		return Comment{}
+	}
+	return Comment{ID: c.GetID(), NodeID: c.GetNodeID(), Body: c.GetBody(), URL: c.GetHTMLURL()}
+}
+
+// ListComments implements API.
+func (g *GitHub) ListComments(ctx context.Context, page int) (Page, error) {
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{Page: page, PerPage: g.perPage}}
+	cs, resp, err := g.client.Issues.ListComments(ctx, g.owner, g.repo, g.number, opts)
+	if err != nil {
+		return Page{}, classify("list comments", resp, err)
+	}
+	p := Page{Next: resp.NextPage, Last: resp.LastPage}
+	for _, c := range cs {
+		p.Comments = append(p.Comments, toComment(c))
+	}
+	return p, nil
+}
+
+// CreateComment implements API.
+func (g *GitHub) CreateComment(ctx context.Context, body string) (Comment, error) {
+	c, resp, err := g.client.Issues.CreateComment(ctx, g.owner, g.repo, g.number, &github.IssueComment{Body: &body})
+	if err != nil {
+		return Comment{}, classify("create comment", resp, err)
+	}
+	return toComment(c), nil
+}
+
+// EditComment implements API.
+func (g *GitHub) EditComment(ctx context.Context, id int64, body string) (Comment, error) {
+	c, resp, err := g.client.Issues.EditComment(ctx, g.owner, g.repo, id, &github.IssueComment{Body: &body})
+	if err != nil {
+		return Comment{}, classify("edit comment", resp, err)
+	}
+	return toComment(c), nil
+}
+
+// DeleteComment implements API.
+func (g *GitHub) DeleteComment(ctx context.Context, id int64) error {
+	resp, err := g.client.Issues.DeleteComment(ctx, g.owner, g.repo, id)
+	if err != nil {
+		return classify("delete comment", resp, err)
+	}
+	return nil
+}
+
+const minimizeMutation = `mutation($id: ID!) { minimizeComment(input: {subjectId: $id, classifier: OUTDATED}) { minimizedComment { isMinimized } } }`
+
+// MinimizeComment implements API with GraphQL's minimizeComment, sent
+// through the same client (same token, same transport).
+func (g *GitHub) MinimizeComment(ctx context.Context, nodeID string) error {
+	if nodeID == "" {
+		return errors.New("minimize comment: the comment has no node id")
+	}
+	req, err := g.client.NewRequest(http.MethodPost, g.graphqlURL, map[string]any{
+		"query":     minimizeMutation,
+		"variables": map[string]string{"id": nodeID},
+	})
+	if err != nil {
+		return fmt.Errorf("minimize comment: %w", err)
+	}
+	var out struct {
+		Data struct {
+			MinimizeComment *struct {
+				MinimizedComment struct {
+					IsMinimized bool `json:"isMinimized"`
+				} `json:"minimizedComment"`
+			} `json:"minimizeComment"`
+		} `json:"data"`
+		Errors []struct {
+			Type    string `json:"type"`
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	resp, err := g.client.Do(ctx, req, &out)
+	if err != nil {
+		return classify("minimize comment", resp, err)
+	}
+	// GraphQL reports failures with 200 and an errors list.
+	if len(out.Errors) > 0 {
+		e := out.Errors[0]
+		if e.Type == "FORBIDDEN" {
+			return &PermissionError{Op: "minimize comment", Status: http.StatusForbidden, Err: errors.New(e.Message)}
+		}
+		return fmt.Errorf("minimize comment: %s: %s", e.Type, e.Message)
+	}
+	if out.Data.MinimizeComment == nil || !out.Data.MinimizeComment.MinimizedComment.IsMinimized {
+		return errors.New("minimize comment: GitHub did not minimize it")
+	}
+	return nil
+}
+
+// classify turns a go-github error into PermissionError (403/404, but
+// not rate limits) or StatusError.
+func classify(op string, resp *github.Response, err error) error {
+	var rl *github.RateLimitError
+	var abuse *github.AbuseRateLimitError
+	if errors.As(err, &rl) || errors.As(err, &abuse) {
+		return &StatusError{Op: op, Status: http.StatusForbidden, Err: err}
+	}
+	status := 0
+	if resp != nil && resp.Response != nil {
+		status = resp.StatusCode
+	}
+	switch status {
+	case 0:
+		return fmt.Errorf("%s: %w", op, err)
+	case http.StatusForbidden, http.StatusNotFound:
+		return &PermissionError{Op: op, Status: status, Err: err}
+	}
+	return &StatusError{Op: op, Status: status, Err: err}
+}
