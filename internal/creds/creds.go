@@ -15,7 +15,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -90,8 +89,11 @@ type Source struct {
 }
 
 // ParseSecrets reads the secrets input (a JSON object of strings). Empty
-// input is an empty map. Values are masked as they are read.
-func ParseSecrets(s string, mask func(string)) (map[string]string, error) {
+// input is an empty map. The values are not masked here: GitHub masks
+// repository secrets in the log already, and an ::add-mask:: command per
+// value would print every other environment's secrets to the log stream;
+// Lookup masks the ones it uses.
+func ParseSecrets(s string) (map[string]string, error) {
 	out := map[string]string{}
 	if strings.TrimSpace(s) == "" {
 		return out, nil
@@ -101,16 +103,8 @@ func ParseSecrets(s string, mask func(string)) (map[string]string, error) {
 		// The error text may quote the input; never show it.
 		return nil, errors.New("secrets input is not a JSON object; pass `secrets: ${{ toJSON(secrets) }}`")
 	}
-	keys := make([]string, 0, len(raw))
 	for k := range raw {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
 		if v, ok := raw[k].(string); ok {
-			if v != "" {
-				mask(v)
-			}
 			out[k] = v
 		}
 	}

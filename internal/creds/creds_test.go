@@ -110,22 +110,18 @@ func TestCredentialsEnv(t *testing.T) {
 
 func TestParseSecrets(t *testing.T) {
 	t.Parallel()
-	var masked []string
-	got, err := ParseSecrets(`{"A":"one","B":"","C":3,"github_token":"ghs_x"}`, func(s string) { masked = append(masked, s) })
+	got, err := ParseSecrets(`{"A":"one","B":"","C":3,"github_token":"ghs_x"}`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d := cmp.Diff(map[string]string{"A": "one", "B": "", "github_token": "ghs_x"}, got); d != "" {
 		t.Error(d)
 	}
-	if d := cmp.Diff([]string{"one", "ghs_x"}, masked); d != "" {
-		t.Error(d)
-	}
-	_, err = ParseSecrets(`{"A":"s3cr3t-value"`, func(string) {})
+	_, err = ParseSecrets(`{"A":"s3cr3t-value"`)
 	if err == nil || strings.Contains(err.Error(), "s3cr3t") {
 		t.Errorf("err = %v, want an error that does not quote the input", err)
 	}
-	if got, err := ParseSecrets("  ", func(string) {}); err != nil || len(got) != 0 {
+	if got, err := ParseSecrets("  "); err != nil || len(got) != 0 {
 		t.Errorf("empty input: %v, %v", got, err)
 	}
 }

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tdeploy/twilio-deploy-action/examples"
+	"github.com/tdeploy/twilio-deploy-action/internal/action"
+	"github.com/tdeploy/twilio-deploy-action/internal/creds"
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
+	"github.com/tdeploy/twilio-deploy-action/internal/report"
+)
+
+// demoStep is one simulated workflow run.
+type demoStep struct {
+	title   string
+	event   string
+	ref     string
+	baseRef string
+	payload map[string]any
+	show    string // what to print after the run: "comment", "outputs", "summary"
+}
+
+// runDemo runs the Action's main job on this machine with no accounts: the
+// Twilio emulator on loopback with one account per environment, a file://
+// backend and passphrase in a temporary folder, and the embedded example
+// program. It plays the events of a feature's life: a pull request into
+// main (preview, and the comment it would post), the merge's push to main
+// (up), a push to the feature branch (up into its own environment), the
+// nightly drift check of main, and the feature branch's deletion
+// (destroy, stack removed). The action itself runs exactly as in a
+// workflow, through action.Run with INPUT_* and GITHUB_* variables.
+func runDemo(ctx context.Context, base action.Env, w io.Writer) error {
+	start := time.Now()
+	tmp, err := os.MkdirTemp("", "twilio-deploy-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	accounts := map[string]emulator.Account{ // secret prefix -> account
+		"TWILIO_MAIN_":            {SID: "AC" + randHex(), AuthToken: randHex()},
+		"TWILIO_FEATURE_NEW_IVR_": {SID: "AC" + randHex(), AuthToken: randHex()},
+	}
+	emu, err := emulator.New(emulator.Options{Accounts: []emulator.Account{accounts["TWILIO_MAIN_"], accounts["TWILIO_FEATURE_NEW_IVR_"]}})
+	if err != nil {
+		return fmt.Errorf("start the emulator: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("start the emulator: %w", err)
+	}
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	emuURL := "http://" + ln.Addr().String()
+
+	repo := filepath.Join(tmp, "repo")
+	sub, err := fs.Sub(examples.FS, examples.Demo)
+	if err != nil {
+		return err
+	}
+	if err := os.CopyFS(repo, sub); err != nil {
+		return fmt.Errorf("write the example program: %w", err)
+	}
+	for _, d := range []string{"state", "home"} {
+		if err := os.MkdirAll(filepath.Join(tmp, d), 0o755); err != nil {
+			return err
+		}
+	}
+	secrets := map[string]string{}
+	for p, a := range accounts {
+		secrets[p+creds.AccountSID] = a.SID
+		secrets[p+creds.AuthToken] = a.AuthToken
+	}
+	secretsJSON, _ := json.Marshal(secrets)
+
+	fmt.Fprintf(w, "Demo: twilio-deploy-action %s on the example program %s (examples/%s)\n", version, examples.Demo, examples.Demo)
+	fmt.Fprintf(w, "  Twilio emulator at %s with two accounts: main's (TWILIO_MAIN_*) and feature/new-ivr's (TWILIO_FEATURE_NEW_IVR_*)\n", emuURL)
+	fmt.Fprintf(w, "  Pulumi state in file://%s (passphrase secrets); nothing leaves this machine\n\n", filepath.Join(tmp, "state"))
+
+	repoJSON := map[string]any{"full_name": "tdeploy/ivr", "name": "ivr", "owner": map[string]any{"login": "tdeploy"}, "default_branch": "main"}
+	head := map[string]any{"ref": "feature/new-ivr", "sha": "5f3c1a9e0d2b4c6e8f7a9b1c3d5e7f9a1b3c5d7e", "repo": repoJSON}
+	steps := []demoStep{
+		{"pull request #1 feature/new-ivr -> main opened: preview main", "pull_request", "refs/pull/1/merge", "main",
+			map[string]any{"action": "opened", "number": 1, "repository": repoJSON, "pull_request": map[string]any{
+				"number": 1, "html_url": "https://github.com/tdeploy/ivr/pull/1", "head": head,
+				"base": map[string]any{"ref": "main", "sha": "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567", "repo": repoJSON}}}, "comment"},
+		{"push to main (the merge): up main", "push", "refs/heads/main", "",
+			map[string]any{"ref": "refs/heads/main", "after": "9d8c7b6a5f4e3d2c1b0a99887766554433221100", "repository": repoJSON}, "outputs"},
+		{"push to feature/new-ivr: up its own environment", "push", "refs/heads/feature/new-ivr", "",
+			map[string]any{"ref": "refs/heads/feature/new-ivr", "after": "5f3c1a9e0d2b4c6e8f7a9b1c3d5e7f9a1b3c5d7e", "repository": repoJSON}, "outputs"},
+		{"nightly schedule: drift check of main", "schedule", "refs/heads/main", "",
+			map[string]any{"schedule": "17 3 * * *"}, "drift"},
+		{"branch feature/new-ivr deleted: destroy and remove its stack", "delete", "refs/heads/main", "",
+			map[string]any{"ref": "feature/new-ivr", "ref_type": "branch", "repository": repoJSON}, "summary"},
+	}
+
+	keep := []string{}
+	for _, kv := range base.Environ {
+		k, _, _ := strings.Cut(kv, "=")
+		if k == "PATH" || k == "HOME" || k == "TMPDIR" || k == "PULUMI_ROOT" {
+			keep = append(keep, kv)
+		}
+	}
+	// The runner consumes ::add-mask:: commands; a terminal would print them.
+	base.Stdout = dropMaskCommands{w}
+	var comment string
+	for i, st := range steps {
+		stepStart := time.Now()
+		fmt.Fprintf(w, "==> [%d/%d] %s\n", i+1, len(steps), st.title)
+		dir := filepath.Join(tmp, fmt.Sprintf("step%d", i+1))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		payload, _ := json.Marshal(st.payload)
+		evPath, outPath, sumPath := filepath.Join(dir, "event.json"), filepath.Join(dir, "output"), filepath.Join(dir, "summary.md")
+		if err := os.WriteFile(evPath, payload, 0o644); err != nil {
+			return err
+		}
+		env := base
+		env.Environ = append(append([]string{}, keep...),
+			"GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME="+st.event, "GITHUB_EVENT_PATH="+evPath,
+			"GITHUB_REF="+st.ref, "GITHUB_BASE_REF="+st.baseRef, "GITHUB_SHA=9d8c7b6a5f4e3d2c1b0a99887766554433221100",
+			"GITHUB_REPOSITORY=tdeploy/ivr", "GITHUB_WORKSPACE="+repo, "GITHUB_OUTPUT="+outPath, "GITHUB_STEP_SUMMARY="+sumPath,
+			"GITHUB_SERVER_URL=https://github.com", "GITHUB_RUN_ID=1",
+			"PULUMI_BACKEND_URL=file://"+filepath.ToSlash(filepath.Join(tmp, "state")), "PULUMI_HOME="+filepath.Join(tmp, "home"),
+			"PULUMI_CONFIG_PASSPHRASE=demo-passphrase", "PULUMI_SKIP_UPDATE_CHECK=true",
+			"INPUT_WORK-DIR=.", "INPUT_SECRETS="+string(secretsJSON), "INPUT_TWILIO-API-URL="+emuURL,
+			"INPUT_GITHUB-TOKEN=demo-token-not-used", "INPUT_COMMENT-MODE=update")
+		env.Comment = func(ctx context.Context, req action.CommentRequest) (string, error) {
+			comment = report.Markdown(req.Report, report.Options{Secrets: req.Secrets})
+			return "", nil
+		}
+		if err := action.Run(ctx, env); err != nil {
+			return fmt.Errorf("step %d (%s): %w", i+1, st.title, err)
+		}
+		b, err := os.ReadFile(outPath)
+		if err != nil {
+			return err
+		}
+		outs, err := action.ParseOutputFile(b)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "    operation=%s stack=%s changes=%s (%.1fs)\n", outs["operation"], outs["stack"], outs["changes"], time.Since(stepStart).Seconds())
+		switch st.show {
+		case "comment":
+			fmt.Fprintf(w, "\n--- the comment the action would post on pull request #1 (not posted: there is no GitHub here) ---\n%s\n--- end of comment ---\n\n", comment)
+		case "outputs":
+			names := make([]string, 0, len(outs))
+			for k := range outs {
+				if k != "summary" {
+					names = append(names, k)
+				}
+			}
+			sort.Strings(names)
+			fmt.Fprintln(w, "    step outputs:")
+			for _, k := range names {
+				fmt.Fprintf(w, "      %s = %s\n", k, outs[k])
+			}
+			fmt.Fprintln(w)
+		case "drift":
+			fmt.Fprintf(w, "    drift=%s\n\n", outs["drift"])
+		default:
+			fmt.Fprintf(w, "\n--- job summary ---\n%s\n--- end of job summary ---\n\n", outs["summary"])
+		}
+	}
+	for _, p := range []string{"TWILIO_MAIN_", "TWILIO_FEATURE_NEW_IVR_"} {
+		inv := emu.Inventory(accounts[p].SID)
+		var kinds []string
+		for _, o := range inv {
+			if o.Token != "api/v2010:Account" {
+				kinds = append(kinds, o.Token)
+			}
+		}
+		fmt.Fprintf(w, "Emulator inventory of %s* account: %d resources %v\n", p, len(kinds), kinds)
+	}
+	fmt.Fprintf(w, "Demo done in %.1fs.\n", time.Since(start).Seconds())
+	return nil
+}
+
+func randHex() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// dropMaskCommands leaves out the ::add-mask:: lines (each Write is whole
+// lines: the action writes line by line).
+type dropMaskCommands struct{ w io.Writer }
+
+func (d dropMaskCommands) Write(p []byte) (int, error) {
+	var keep []string
+	for _, l := range strings.SplitAfter(string(p), "\n") {
+		if !strings.HasPrefix(l, "::add-mask::") {
+			keep = append(keep, l)
+		}
+	}
+	if _, err := io.WriteString(d.w, strings.Join(keep, "")); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}

@@ -1,0 +1,132 @@
+// Command action is the twilio-deploy-action entrypoint: run by GitHub's
+// Docker runner with INPUT_* and GITHUB_* variables (see package action),
+// or by hand:
+//
+//	action --version   its version and the Pulumi CLI and provider it uses
+//	action --demo      the main job on this machine: emulator, no accounts
+package main
+
+import (
+	"context"
+	"debug/buildinfo"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/action"
+)
+
+// version is set at build time: -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+func main() {
+	// A cancelled workflow sends SIGTERM (then SIGKILL after a grace
+	// period); Ctrl-C sends SIGINT. Both cancel the Pulumi operation.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	environ := os.Environ()
+	scrubProcessEnv()
+	code := run(ctx, os.Args[1:], environ, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// scrubProcessEnv removes the secrets input and every Twilio credential
+// variable from this process's environment: the Automation API starts the
+// Pulumi CLI with os.Environ(), and nothing but the checked credentials
+// (which the action passes explicitly) may reach the program or provider.
+func scrubProcessEnv() {
+	for _, kv := range os.Environ() {
+		if k, _, ok := strings.Cut(kv, "="); ok && action.Scrubbed(k) {
+			os.Unsetenv(k)
+		}
+	}
+}
+
+func run(ctx context.Context, args []string, environ []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("action", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	showVersion := fl.Bool("version", false, "print the version of the action, the Pulumi CLI and the provider")
+	demo := fl.Bool("demo", false, "run the main job locally against the Twilio emulator (no accounts needed)")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "action: unexpected argument %q; run with no arguments inside GitHub Actions, or --version, --demo\n", fl.Arg(0))
+		return 2
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintf(stderr, "action: %v\n", err)
+		return 1
+	}
+	wd, _ := os.Getwd()
+	env := action.Env{Environ: environ, Stdout: stdout, Dir: wd, Executable: exe}
+	switch {
+	case *showVersion:
+		if err := printVersion(ctx, stdout, env); err != nil {
+			fmt.Fprintf(stderr, "action: %v\n", err)
+			return 1
+		}
+		return 0
+	case *demo:
+		if err := runDemo(ctx, env, stdout); err != nil {
+			fmt.Fprintf(stderr, "demo: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	if err := action.Run(ctx, env); err != nil {
+		// Run wrote it as an ::error annotation already.
+		return 1
+	}
+	return 0
+}
+
+func pulumiRoot(env action.Env) string {
+	for _, kv := range env.Environ {
+		if v, ok := strings.CutPrefix(kv, "PULUMI_ROOT="); ok && v != "" {
+			return v
+		}
+	}
+	return filepath.Dir(filepath.Dir(env.Executable))
+}
+
+var ldflagsVersion = regexp.MustCompile(`-X[= ]'?main\.version=([^' ]+)`)
+
+// printVersion runs `pulumi version` and reads the provider's version from
+// its build information (the -X main.version the build stamped), so
+// nothing has to start the plugin.
+func printVersion(ctx context.Context, w io.Writer, env action.Env) error {
+	bin := filepath.Join(pulumiRoot(env), "bin")
+	fmt.Fprintf(w, "twilio-deploy-action %s\n", version)
+	out, err := exec.CommandContext(ctx, filepath.Join(bin, "pulumi"), "version").Output()
+	if err != nil {
+		return fmt.Errorf("run %s version: %w; set PULUMI_ROOT to the folder that holds bin/pulumi", filepath.Join(bin, "pulumi"), err)
+	}
+	fmt.Fprintf(w, "pulumi %s\n", strings.TrimSpace(string(out)))
+	prov := filepath.Join(bin, "pulumi-resource-twilio")
+	info, err := buildinfo.ReadFile(prov)
+	if err != nil {
+		return fmt.Errorf("read the provider's version from %s: %w", prov, err)
+	}
+	v := ""
+	for _, s := range info.Settings {
+		if s.Key == "-ldflags" {
+			if m := ldflagsVersion.FindStringSubmatch(s.Value); m != nil {
+				v = m[1]
+			}
+		}
+	}
+	if v == "" {
+		v = "unstamped " + info.Main.Version + " (built without -X main.version; scripts/tools.sh stamps it)"
+	}
+	fmt.Fprintf(w, "pulumi-resource-twilio %s\n", v)
+	return nil
+}

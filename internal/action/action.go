@@ -1,0 +1,546 @@
+// Package action is the Action's flow: read the inputs and the event,
+// decide the operation (package event), name the stack and the secrets
+// (package naming), read, mask and check the credentials (packages creds
+// and twiliocheck), run Pulumi (package stack), and report: step outputs,
+// the job summary, the pull request comment (package ghcomment).
+//
+// Run takes its whole environment in Env, so tests call it in-process;
+// cmd/action only wires the real process to it.
+package action
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/sethvargo/go-githubactions"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/creds"
+	"github.com/tdeploy/twilio-deploy-action/internal/event"
+	"github.com/tdeploy/twilio-deploy-action/internal/naming"
+	"github.com/tdeploy/twilio-deploy-action/internal/report"
+	"github.com/tdeploy/twilio-deploy-action/internal/report/engine"
+	"github.com/tdeploy/twilio-deploy-action/internal/stack"
+	"github.com/tdeploy/twilio-deploy-action/internal/twiliocheck"
+)
+
+// Env is everything Run reads from the process.
+type Env struct {
+	Environ []string // KEY=VALUE, as os.Environ
+	Stdout  io.Writer
+	Dir     string // working directory; GITHUB_WORKSPACE wins when set
+	// PulumiRoot is the folder holding bin/pulumi (and the YAML host and
+	// provider next to it). Empty: $PULUMI_ROOT, else the parent of the
+	// folder holding Executable.
+	PulumiRoot string
+	Executable string
+	// CheckCredentials proves credentials work; nil means twiliocheck.Check.
+	CheckCredentials func(ctx context.Context, c creds.Credentials, apiURL string) error
+	// Comment posts the pull request comment; nil means the GitHub API
+	// through package ghcomment.
+	Comment CommentFunc
+}
+
+// CommentRequest is one sticky pull request comment to write.
+type CommentRequest struct {
+	APIURL, Token string
+	Owner, Repo   string
+	PR            int
+	ProgramPath   string
+	Stack         string
+	Mode          string // update or recreate
+	Report        *report.Report
+	Secrets       []string
+}
+
+// CommentFunc writes the comment and returns its URL.
+type CommentFunc func(ctx context.Context, req CommentRequest) (string, error)
+
+// ErrForbidden is what a CommentFunc wraps when GitHub refuses the write
+// (403: a fork's read-only token, or missing permissions).
+var ErrForbidden = errors.New("GitHub refused the comment")
+
+// Outputs written for every run; stack outputs with these names are
+// skipped (with a warning) so they cannot overwrite them.
+var fixedOutputs = []string{"stack", "branch", "operation", "changes", "drift", "summary", "comment-url"}
+
+func getenvFrom(environ []string) func(string) string {
+	m := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return func(k string) string { return m[k] }
+}
+
+// Run runs the Action once. A nil error means exit 0 (also for events
+// that deploy nothing); the error, when not nil, has been written as an
+// ::error annotation already.
+func Run(ctx context.Context, env Env) error {
+	getenv := getenvFrom(env.Environ)
+	masked := newMaskWriter(env.Stdout)
+	gha := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(masked))
+	r := &runner{env: env, getenv: getenv, gha: gha, out: masked}
+	err := r.run(ctx)
+	if err != nil {
+		gha.Errorf("%s", escapeCommand(err.Error()))
+	}
+	return err
+}
+
+type runner struct {
+	env    Env
+	getenv func(string) string
+	gha    *githubactions.Action
+	out    *maskWriter
+	in     Inputs
+	plan   event.Plan
+	target naming.Target
+	masked map[string]bool
+}
+
+func (r *runner) mask(v string) {
+	if v == "" || r.masked[v] {
+		return
+	}
+	if r.masked == nil {
+		r.masked = map[string]bool{}
+	}
+	r.masked[v] = true
+	r.gha.AddMask(v)
+	r.out.add(v)
+}
+
+func (r *runner) run(ctx context.Context) error {
+	in, err := ReadInputs(r.getenv)
+	if err != nil {
+		return err
+	}
+	r.in = in
+	if in.GitHubToken != "" {
+		r.mask(in.GitHubToken)
+	}
+
+	var payload []byte
+	if p := r.getenv("GITHUB_EVENT_PATH"); p != "" {
+		if payload, err = os.ReadFile(p); err != nil {
+			return fmt.Errorf("read the event payload: %w", err)
+		}
+	}
+	plan, err := event.Decide(event.Input{
+		Name: r.getenv("GITHUB_EVENT_NAME"), Payload: payload,
+		Ref: r.getenv("GITHUB_REF"), BaseRef: r.getenv("GITHUB_BASE_REF"), SHA: r.getenv("GITHUB_SHA"),
+		Command: in.Command, PREnvironments: in.PREnvironments,
+	})
+	if err != nil {
+		return err
+	}
+	r.plan = plan
+	if plan.Operation == event.None {
+		r.gha.Noticef("%s", escapeCommand(plan.Reason))
+		return r.setOutputs(map[string]string{"operation": string(event.None), "branch": plan.Branch, "drift": "false", "changes": "{}"})
+	}
+	fmt.Fprintf(r.out, "%s\n", plan.Reason)
+
+	bm, err := naming.ParseBranchMap(in.BranchMap)
+	if err != nil {
+		return fmt.Errorf("branch-map input: %w", err)
+	}
+	if r.target, err = naming.Resolve(plan.Branch, bm, in.StackName); err != nil {
+		return err
+	}
+
+	// Start the CLI check while the credentials are read and checked.
+	type cmdResult struct {
+		cmd auto.PulumiCommand
+		err error
+	}
+	cmdc := make(chan cmdResult, 1)
+	go func() {
+		c, err := stack.NewCommand(r.pulumiRoot())
+		cmdc <- cmdResult{c, err}
+	}()
+
+	secrets, err := creds.ParseSecrets(in.Secrets)
+	if err != nil {
+		return err
+	}
+	cr, err := creds.Lookup(r.target.SecretPrefix, creds.Source{Env: envMap(r.env.Environ), Secrets: secrets}, r.mask)
+	if err != nil {
+		var me *creds.MissingError
+		if errors.As(err, &me) && plan.PullRequest != nil && plan.PullRequest.Fork {
+			// Workflows for fork pull requests get no secrets: say so, do not fail.
+			msg := fmt.Sprintf("Pull request #%d comes from a fork, so this workflow has no secrets (%s is not set): the preview of %s was skipped.",
+				plan.PullRequest.Number, strings.Join(me.Missing, ", "), r.target.Stack)
+			r.gha.Noticef("%s", escapeCommand(msg))
+			r.gha.AddStepSummary("> [!NOTE]\n> " + msg + "\n")
+			return r.setOutputs(map[string]string{"operation": string(event.None), "branch": plan.Branch, "stack": r.target.Stack, "drift": "false", "changes": "{}"})
+		}
+		return err
+	}
+	apiURL := in.TwilioAPIURL
+	if apiURL == "" {
+		apiURL = r.getenv("TWILIO_API_URL")
+	}
+	check := r.env.CheckCredentials
+	if check == nil {
+		check = twiliocheck.Check
+	}
+	if err := check(ctx, cr, apiURL); err != nil {
+		return err
+	}
+	cmd := <-cmdc
+	if cmd.err != nil {
+		return cmd.err
+	}
+
+	s, err := r.settings(cr, apiURL)
+	if err != nil {
+		return err
+	}
+	return r.operate(ctx, cmd.cmd, s, cr, secrets)
+}
+
+func (r *runner) pulumiRoot() string {
+	if r.env.PulumiRoot != "" {
+		return r.env.PulumiRoot
+	}
+	if v := r.getenv("PULUMI_ROOT"); v != "" {
+		return v
+	}
+	return filepath.Dir(filepath.Dir(r.env.Executable))
+}
+
+func (r *runner) workDir() string {
+	dir := r.in.WorkDir
+	if filepath.IsAbs(dir) {
+		return dir
+	}
+	base := r.getenv("GITHUB_WORKSPACE")
+	if base == "" {
+		base = r.env.Dir
+	}
+	return filepath.Join(base, dir)
+}
+
+// isCredentialName matches the variables that hold Twilio credentials:
+// no branch's credentials reach Pulumi except the ones checked.
+func isCredentialName(k string) bool {
+	if !strings.HasPrefix(k, "TWILIO_") {
+		return false
+	}
+	for _, s := range []string{creds.AccountSID, creds.AuthToken, creds.APIKey, creds.APISecret} {
+		if strings.HasSuffix(k, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Scrubbed reports the process variables that must not reach Pulumi, the
+// program or the provider: the secrets and token inputs and every Twilio
+// credential variable (the Action sets the checked ones itself).
+func Scrubbed(k string) bool {
+	return k == "INPUT_SECRETS" || k == "INPUT_GITHUB-TOKEN" || k == "INPUT_GITHUB_TOKEN" || isCredentialName(k)
+}
+
+func envMap(environ []string) map[string]string {
+	m := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, error) {
+	wd := r.workDir()
+	if _, err := os.Stat(filepath.Join(wd, "Pulumi.yaml")); err != nil {
+		if _, err2 := os.Stat(filepath.Join(wd, "Pulumi.yml")); err2 != nil {
+			return stack.Settings{}, fmt.Errorf("work-dir %s has no Pulumi.yaml; set the work-dir input to the folder of your Pulumi program", r.in.WorkDir)
+		}
+	}
+	cfg, err := stack.ParseConfig(r.in.Config)
+	if err != nil {
+		return stack.Settings{}, err
+	}
+	for _, c := range cfg {
+		if c.Secret {
+			r.mask(c.Value)
+		}
+	}
+	env := map[string]string{}
+	for k, v := range envMap(r.env.Environ) {
+		if !Scrubbed(k) {
+			env[k] = v
+		}
+	}
+	if env["PULUMI_BACKEND_URL"] == "" && env["PULUMI_ACCESS_TOKEN"] == "" && !loggedIn(env) {
+		return stack.Settings{}, errors.New("no Pulumi backend: set PULUMI_BACKEND_URL (file://, s3://, gs://, azblob://) or PULUMI_ACCESS_TOKEN (Pulumi Cloud) in the step's env")
+	}
+	if env["PULUMI_SKIP_UPDATE_CHECK"] == "" {
+		env["PULUMI_SKIP_UPDATE_CHECK"] = "true"
+	}
+	// The Docker image holds the YAML host and the provider next to the CLI.
+	root := filepath.Join(r.pulumiRoot(), "bin")
+	env["PATH"] = root + string(os.PathListSeparator) + env["PATH"]
+
+	envFile := filepath.Join(wd, stack.EnvFileName(naming.StackName(r.target.Branch)))
+	if f, err := os.Open(envFile); err == nil {
+		vars, err := stack.ParseEnvFile(f)
+		f.Close()
+		if err != nil {
+			return stack.Settings{}, fmt.Errorf("read %s: %w", filepath.Base(envFile), err)
+		}
+		names := slices.Sorted(func(yield func(string) bool) {
+			for k := range vars {
+				if !yield(k) {
+					return
+				}
+			}
+		})
+		for _, k := range names {
+			if isCredentialName(k) || k == "TWILIO_API_URL" {
+				r.gha.Warningf("%s sets %s; ignored: the action sets it from the checked credentials", filepath.Base(envFile), k)
+				continue
+			}
+			env[k] = vars[k]
+		}
+		fmt.Fprintf(r.out, "read %d variables from %s\n", len(names), filepath.Base(envFile))
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return stack.Settings{}, fmt.Errorf("read %s: %w", filepath.Base(envFile), err)
+	}
+	for k, v := range cr.Env() {
+		env[k] = v
+	}
+	if apiURL != "" {
+		env["TWILIO_API_URL"] = apiURL
+	}
+	return stack.Settings{
+		WorkDir: wd, Stack: r.target.Stack, Branch: r.target.Branch, CheckOwner: !r.target.ExplicitStack,
+		Env: env, SecretsProvider: r.in.SecretsProvider, Config: cfg,
+		Operation: r.plan.Operation, Refresh: r.in.Refresh, Parallel: r.in.Parallel, Targets: r.in.Targets,
+		ExpectNoChanges: r.in.ExpectNoChanges, Message: r.in.Message, RemoveStack: r.plan.RemoveStack,
+	}, nil
+}
+
+func loggedIn(env map[string]string) bool {
+	home := env["PULUMI_HOME"]
+	if home == "" && env["HOME"] != "" {
+		home = filepath.Join(env["HOME"], ".pulumi")
+	}
+	if home == "" {
+		return false
+	}
+	b, err := os.ReadFile(filepath.Join(home, "credentials.json"))
+	return err == nil && bytes.Contains(b, []byte(`"current"`))
+}
+
+// scrubList is the raw values removed from everything the Action writes.
+func scrubList(cr creds.Credentials, secrets map[string]string, token string, cfg []stack.ConfigValue) []string {
+	var out []string
+	out = append(out, cr.Secrets()...)
+	for _, v := range secrets {
+		// Very short values would garble the text; GitHub masks them in the log.
+		if len(v) >= 6 {
+			out = append(out, v)
+		}
+	}
+	if token != "" {
+		out = append(out, token)
+	}
+	for _, c := range cfg {
+		if c.Secret && len(c.Value) >= 6 {
+			out = append(out, c.Value)
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Settings, cr creds.Credentials, secrets map[string]string) error {
+	scrub := scrubList(cr, secrets, r.in.GitHubToken, s.Config)
+	op := string(s.Operation)
+	base := report.Report{
+		Repo: r.getenv("GITHUB_REPOSITORY"), ProgramPath: filepath.ToSlash(filepath.Clean(r.in.WorkDir)),
+		Stack: s.Stack, Branch: s.Branch, Environment: strings.TrimSuffix(strings.TrimPrefix(r.target.SecretPrefix, naming.SecretPrefixBase), "_"),
+		Commit: r.plan.SHA, Operation: op, RunURL: r.runURL(),
+	}
+	col := engine.NewCollector(base)
+	lg := newEngineLog(r.out, fmt.Sprintf("pulumi %s %s", op, s.Stack))
+	res, runErr := stack.Run(ctx, cmd, s,
+		func(e events.EngineEvent) { col.Add(e) },
+		func(e events.EngineEvent) { lg.Event(e) })
+	lg.Close()
+
+	if res.Missing {
+		r.gha.Noticef("%s", escapeCommand(fmt.Sprintf("stack %s does not exist: nothing to %s", s.Stack, op)))
+		return r.setOutputs(map[string]string{"operation": op, "branch": s.Branch, "stack": s.Stack, "drift": "false", "changes": "{}"})
+	}
+	rep := col.Finish(runErr)
+	rep.Log = lg.Log()
+	if runErr != nil && strings.TrimSpace(rep.Error) == "" {
+		rep.Error = runErr.Error()
+	}
+	if runErr != nil && rep.Result == "" {
+		rep.Result = report.ResultFailed
+	}
+	md := report.Markdown(rep, report.Options{Secrets: scrub})
+
+	outs := map[string]string{
+		"stack": s.Stack, "branch": s.Branch, "operation": op,
+		"changes": changesJSON(res.Counts), "drift": fmt.Sprint(res.Drift), "summary": md,
+	}
+	for _, o := range res.Outputs {
+		if slices.Contains(fixedOutputs, o.Name) {
+			r.gha.Warningf("stack output %q has the name of one of the action's outputs; it is not set as a step output", o.Name)
+			continue
+		}
+		if o.Secret {
+			r.mask(o.Value)
+		}
+		outs[o.Name] = o.Value
+	}
+
+	if r.plan.PullRequest != nil && s.Operation == event.Preview && r.in.CommentMode != CommentOff {
+		url, err := r.comment(ctx, rep, scrub)
+		switch {
+		case errors.Is(err, ErrForbidden):
+			msg := fmt.Sprintf("Could not comment on pull request #%d (%v); the preview is in this job's summary.", r.plan.PullRequest.Number, err)
+			r.gha.Noticef("%s", escapeCommand(msg))
+			md = "> [!NOTE]\n> " + msg + "\n\n" + md
+		case err != nil && runErr == nil:
+			runErr = fmt.Errorf("comment on pull request #%d: %w", r.plan.PullRequest.Number, err)
+		case err != nil:
+			r.gha.Warningf("%s", escapeCommand(fmt.Sprintf("comment on pull request #%d: %v", r.plan.PullRequest.Number, err)))
+		default:
+			outs["comment-url"] = url
+		}
+	}
+	r.gha.AddStepSummary(md)
+	if err := r.setOutputs(outs); err != nil && runErr == nil {
+		runErr = err
+	}
+	if s.Operation == event.Drift {
+		if res.Drift {
+			r.gha.Warningf("%s", escapeCommand(fmt.Sprintf("stack %s has drifted from Twilio: %s", s.Stack, changesJSON(res.Counts))))
+		} else if runErr == nil {
+			r.gha.Noticef("stack %s matches Twilio: no drift", s.Stack)
+		}
+	}
+	if res.Removed {
+		fmt.Fprintf(r.out, "stack %s removed\n", s.Stack)
+	}
+	return runErr
+}
+
+func (r *runner) runURL() string {
+	server, repo, id := r.getenv("GITHUB_SERVER_URL"), r.getenv("GITHUB_REPOSITORY"), r.getenv("GITHUB_RUN_ID")
+	if server == "" || repo == "" || id == "" {
+		return ""
+	}
+	return server + "/" + repo + "/actions/runs/" + id
+}
+
+func (r *runner) comment(ctx context.Context, rep *report.Report, scrub []string) (string, error) {
+	pr := r.plan.PullRequest
+	if pr.Fork && r.plan.Event == "pull_request" {
+		return "", fmt.Errorf("%w: pull requests from forks get a read-only token", ErrForbidden)
+	}
+	if r.in.GitHubToken == "" {
+		return "", fmt.Errorf("%w: no github-token input", ErrForbidden)
+	}
+	owner, repo, _ := strings.Cut(r.getenv("GITHUB_REPOSITORY"), "/")
+	apiURL := r.getenv("GITHUB_API_URL")
+	if apiURL == "" {
+		apiURL = "https://api.github.com"
+	}
+	post := r.env.Comment
+	if post == nil {
+		post = postComment
+	}
+	return post(ctx, CommentRequest{
+		APIURL: apiURL, Token: r.in.GitHubToken, Owner: owner, Repo: repo, PR: pr.Number,
+		ProgramPath: rep.ProgramPath, Stack: rep.Stack, Mode: r.in.CommentMode, Report: rep, Secrets: scrub,
+	})
+}
+
+func changesJSON(counts map[string]int) string {
+	m := map[string]int{}
+	for k, v := range counts {
+		if k != "same" && v > 0 {
+			m[k] = v
+		}
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func (r *runner) setOutputs(outs map[string]string) (err error) {
+	if r.getenv("GITHUB_OUTPUT") == "" {
+		return nil // outside the runner: the log and summary say it all
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("write step outputs: %v", p)
+		}
+	}()
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range outs {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		r.gha.SetOutput(k, outs[k])
+	}
+	return nil
+}
+
+// maskWriter replaces registered values with *** before they reach w.
+type maskWriter struct {
+	mu     sync.Mutex
+	w      io.Writer
+	values []string
+}
+
+func newMaskWriter(w io.Writer) *maskWriter { return &maskWriter{w: w} }
+
+func (m *maskWriter) add(v string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if v != "" && !slices.Contains(m.values, v) {
+		m.values = append(m.values, v)
+		// Longest first, so a value containing another is masked whole.
+		sort.Slice(m.values, func(i, j int) bool { return len(m.values[i]) > len(m.values[j]) })
+	}
+}
+
+func (m *maskWriter) Write(p []byte) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := string(p)
+	// The add-mask command itself must carry the value to the runner.
+	if !strings.HasPrefix(s, "::add-mask::") {
+		for _, v := range m.values {
+			s = strings.ReplaceAll(s, v, "***")
+		}
+	}
+	if _, err := io.WriteString(m.w, s); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}

@@ -1,0 +1,133 @@
+package action
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/stack"
+)
+
+// Inputs are the action.yml inputs, read from INPUT_* variables the way the
+// runner passes them (upper case, hyphens kept: INPUT_WORK-DIR).
+type Inputs struct {
+	Command         string
+	WorkDir         string
+	StackName       string
+	BranchMap       string
+	Secrets         string
+	Config          string
+	SecretsProvider string
+	Refresh         bool
+	Parallel        int
+	Targets         []string
+	ExpectNoChanges bool
+	Message         string
+	CommentMode     string // update, recreate, off
+	GitHubToken     string
+	PREnvironments  bool
+	PRParent        string
+	TwilioAPIURL    string
+}
+
+// Comment modes.
+const (
+	CommentUpdate   = "update"
+	CommentRecreate = "recreate"
+	CommentOff      = "off"
+)
+
+func input(getenv func(string) string, name string) string {
+	return strings.TrimSpace(getenv("INPUT_" + strings.ToUpper(strings.ReplaceAll(name, " ", "_"))))
+}
+
+// ReadInputs reads and checks the inputs. Defaults are action.yml's, so a
+// run outside the runner (or a test) may leave any of them unset.
+func ReadInputs(getenv func(string) string) (Inputs, error) {
+	in := Inputs{
+		Command:         input(getenv, "command"),
+		WorkDir:         input(getenv, "work-dir"),
+		StackName:       input(getenv, "stack-name"),
+		BranchMap:       input(getenv, "branch-map"),
+		Secrets:         getenv("INPUT_SECRETS"),
+		Config:          getenv("INPUT_CONFIG"),
+		SecretsProvider: input(getenv, "secrets-provider"),
+		Targets:         stack.ParseList(getenv("INPUT_TARGET")),
+		Message:         input(getenv, "message"),
+		CommentMode:     strings.ToLower(input(getenv, "comment-mode")),
+		GitHubToken:     input(getenv, "github-token"),
+		PRParent:        input(getenv, "pr-parent"),
+		TwilioAPIURL:    input(getenv, "twilio-api-url"),
+	}
+	if in.WorkDir == "" {
+		in.WorkDir = "."
+	}
+	if in.CommentMode == "" {
+		in.CommentMode = CommentUpdate
+	}
+	switch in.CommentMode {
+	case CommentUpdate, CommentRecreate, CommentOff:
+	default:
+		return in, fmt.Errorf("comment-mode input %q: want update, recreate or off", in.CommentMode)
+	}
+	if in.PRParent == "" {
+		in.PRParent = "PARENT"
+	}
+	var err error
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{{"refresh", &in.Refresh}, {"expect-no-changes", &in.ExpectNoChanges}, {"pr-environments", &in.PREnvironments}} {
+		if *b.dst, err = parseBool(input(getenv, b.name)); err != nil {
+			return in, fmt.Errorf("%s input: %w", b.name, err)
+		}
+	}
+	if p := input(getenv, "parallel"); p != "" {
+		if in.Parallel, err = strconv.Atoi(p); err != nil || in.Parallel < 1 {
+			return in, fmt.Errorf("parallel input %q: want a whole number of at least 1, or empty", p)
+		}
+	}
+	return in, nil
+}
+
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "", "false", "no", "0", "off":
+		return false, nil
+	case "true", "yes", "1", "on":
+		return true, nil
+	}
+	return false, fmt.Errorf("%q: want true or false", s)
+}
+
+// ParseOutputFile reads a GITHUB_OUTPUT file (NAME=VALUE lines and
+// NAME<<DELIMITER blocks, as go-githubactions writes them). For tests and
+// the demo.
+func ParseOutputFile(b []byte) (map[string]string, error) {
+	out := map[string]string{}
+	lines := strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if l == "" {
+			continue
+		}
+		if k, delim, ok := strings.Cut(l, "<<"); ok {
+			var val []string
+			i++
+			for ; i < len(lines) && lines[i] != delim; i++ {
+				val = append(val, lines[i])
+			}
+			if i == len(lines) {
+				return nil, fmt.Errorf("output %s: no closing %s", k, delim)
+			}
+			out[k] = strings.Join(val, "\n")
+			continue
+		}
+		k, v, ok := strings.Cut(l, "=")
+		if !ok {
+			return nil, fmt.Errorf("output line %q: want NAME=VALUE or NAME<<DELIMITER", l)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
