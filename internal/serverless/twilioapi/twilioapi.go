@@ -14,10 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
-	"path"
 	"strings"
 
 	twclient "github.com/twilio/twilio-go/client"
@@ -25,9 +22,6 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/serverless"
 )
-
-// UploadBase is Twilio's host for version uploads.
-const UploadBase = "https://serverless-upload.twilio.com"
 
 // API is serverless.API on a twilio-go request handler.
 type API struct {
@@ -218,20 +212,20 @@ func (a *API) CreateAsset(ctx context.Context, svc, name string) (string, error)
 
 // UploadFunctionVersion implements serverless.API.
 func (a *API) UploadFunctionVersion(ctx context.Context, svc, fn, p, vis string, content []byte) (string, error) {
-	return a.upload(ctx, "/v1/Services/"+svc+"/Functions/"+fn+"/Versions", p, vis, "application/javascript", content)
+	return a.upload(ctx, serverless.VersionsPath(serverless.KindFunction, svc, fn), p, vis, "application/javascript", content)
 }
 
 // UploadAssetVersion implements serverless.API.
 func (a *API) UploadAssetVersion(ctx context.Context, svc, asset, p, vis, ctype string, content []byte) (string, error) {
-	return a.upload(ctx, "/v1/Services/"+svc+"/Assets/"+asset+"/Versions", p, vis, ctype, content)
+	return a.upload(ctx, serverless.VersionsPath(serverless.KindAsset, svc, asset), p, vis, ctype, content)
 }
 
 func (a *API) upload(ctx context.Context, urlPath, p, vis, ctype string, content []byte) (string, error) {
-	body, mpType, err := multipartBody(p, vis, ctype, content)
+	body, mpType, err := serverless.UploadForm(p, vis, ctype, content)
 	if err != nil {
 		return "", err
 	}
-	u, err := a.rh.BuildUrl(UploadBase + urlPath) // applies edge and region
+	u, err := a.rh.BuildUrl("https://" + serverless.UploadHost + urlPath) // applies edge and region
 	if err != nil {
 		return "", fmt.Errorf("upload URL: %w", err)
 	}
@@ -272,34 +266,6 @@ func (a *API) upload(ctx context.Context, urlPath, p, vis, ctype string, content
 		return "", fmt.Errorf("upload %s: unexpected response %.200q", p, raw)
 	}
 	return v.Sid, nil
-}
-
-// multipartBody is the form Twilio's upload host expects: Path and
-// Visibility fields and a Content file part with a content type.
-func multipartBody(p, vis, ctype string, content []byte) ([]byte, string, error) {
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	if err := w.WriteField("Path", p); err != nil {
-		return nil, "", err
-	}
-	if err := w.WriteField("Visibility", vis); err != nil {
-		return nil, "", err
-	}
-	h := textproto.MIMEHeader{}
-	name := strings.NewReplacer(`"`, "", "\\", "").Replace(path.Base(p))
-	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="Content"; filename="%s"`, name))
-	h.Set("Content-Type", ctype)
-	part, err := w.CreatePart(h)
-	if err != nil {
-		return nil, "", err
-	}
-	if _, err := part.Write(content); err != nil {
-		return nil, "", err
-	}
-	if err := w.Close(); err != nil {
-		return nil, "", err
-	}
-	return buf.Bytes(), w.FormDataContentType(), nil
 }
 
 // CreateBuild implements serverless.API.

@@ -1,0 +1,255 @@
+package deployment_test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
+	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
+)
+
+// pluginDir builds a pulumi-resource-twilio with the Deployment
+// registered (./testplugin) into a temporary folder, which goes first on
+// PATH. Once cmd/pulumi-resource-twilio registers the resource, bin/ is
+// enough and this can go.
+func pluginDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(dir, "pulumi-resource-twilio"), "./testplugin")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build test plugin: %v\n%s", err, out)
+	}
+	return dir
+}
+
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+const program = `name: sms-dictionary
+runtime: yaml
+description: Functions and Assets of an SMS dictionary, one environment per stack.
+config:
+  secretWord:
+    type: string
+    secret: true
+resources:
+  site:
+    type: twilio:serverless:Deployment
+    properties:
+      path: ./app
+      serviceName: sms-dictionary
+      variables:
+        SECRET_WORD: ${secretWord}
+outputs:
+  serviceSid: ${site.serviceSid}
+  environmentSid: ${site.environmentSid}
+  buildSid: ${site.buildSid}
+  domainName: ${site.domainName}
+  urls: ${site.urls}
+`
+
+type stackOutputs struct {
+	ServiceSID     string            `json:"serviceSid"`
+	EnvironmentSID string            `json:"environmentSid"`
+	BuildSID       string            `json:"buildSid"`
+	DomainName     string            `json:"domainName"`
+	URLs           map[string]string `json:"urls"`
+}
+
+// traffic counts the emulator's requests since the last reset.
+type traffic struct{ uploads, builds, deployments, writes, total int }
+
+func take(env *emulatortest.Env) traffic {
+	var tr traffic
+	for _, r := range env.Server.Requests() {
+		tr.total++
+		if r.Method == "GET" || r.Status >= 400 {
+			continue
+		}
+		tr.writes++
+		switch {
+		case r.Host == "serverless-upload.twilio.com":
+			tr.uploads++
+		case strings.HasSuffix(r.Path, "/Builds"):
+			tr.builds++
+		case strings.HasSuffix(r.Path, "/Deployments"):
+			tr.deployments++
+		}
+	}
+	env.Server.ResetRequests()
+	return tr
+}
+
+// TestPulumiCLI runs the real Pulumi CLI, YAML language host and provider
+// plugin against the emulator: deploy, no-op, one change, a second branch,
+// and destroying one branch while the other stays.
+func TestPulumiCLI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the Pulumi CLI")
+	}
+	plugins := pluginDir(t)
+	env := emulatortest.New(t, func(o *emulator.Options) { o.BuildDelay = 200 * time.Millisecond })
+	work := t.TempDir()
+	copyTree(t, "../testdata/project", filepath.Join(work, "app"))
+	if err := os.WriteFile(filepath.Join(work, "Pulumi.yaml"), []byte(program), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	penv := testenv.PulumiEnv(t,
+		"PATH="+plugins+string(os.PathListSeparator)+testenv.BinDir(t)+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"TWILIO_ACCOUNT_SID="+env.AccountSID, "TWILIO_AUTH_TOKEN="+env.AuthToken, "TWILIO_API_URL="+env.URL)
+	pulumi := func(args ...string) string { return testenv.Pulumi(t, work, penv, args...) }
+	outputs := func() stackOutputs {
+		var o stackOutputs
+		if err := json.Unmarshal([]byte(pulumi("stack", "output", "--json")), &o); err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	const secret = "s3cr3t-w0rd"
+
+	pulumi("stack", "init", "dev")
+	pulumi("config", "set", "--secret", "secretWord", secret)
+
+	// Preview: lists the files, makes no request that writes.
+	out := pulumi("preview", "--diff")
+	if tr := take(env); tr.writes != 0 {
+		t.Errorf("preview wrote: %+v", tr)
+	}
+	for _, want := range []string{"/hello ", "/sms/reply ", "/index.html ", "/words.json ", "asset private "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("preview does not list %s:\n%s", want, out)
+		}
+	}
+
+	// First deploy: every file uploaded once, one build, one deployment.
+	out = pulumi("up", "--yes", "--skip-preview")
+	if tr := take(env); tr.uploads != 7 || tr.builds != 1 || tr.deployments != 1 {
+		t.Errorf("first up: %+v\n%s", tr, out)
+	}
+	dev := outputs()
+	if !strings.HasPrefix(dev.DomainName, "sms-dictionary-") || !strings.HasSuffix(dev.DomainName, "-dev.twil.io") {
+		t.Errorf("dev domain = %q", dev.DomainName)
+	}
+	wantURLs := []string{"/hello", "/sms/reply", "/index.html", "/style.css", "/img/logo.svg"}
+	for _, p := range wantURLs {
+		if dev.URLs[p] != "https://"+dev.DomainName+p {
+			t.Errorf("urls[%s] = %q", p, dev.URLs[p])
+		}
+	}
+	if len(dev.URLs) != len(wantURLs) {
+		t.Errorf("urls has private paths: %v", dev.URLs)
+	}
+
+	// No change: no write at all.
+	out = pulumi("up", "--yes")
+	if tr := take(env); tr.writes != 0 {
+		t.Errorf("unchanged up wrote: %+v\n%s", tr, out)
+	}
+
+	// One changed function: the preview names it; one upload, one build.
+	hello := filepath.Join(work, "app", "functions", "hello.js")
+	if err := os.WriteFile(hello, []byte("exports.handler = (c, e, cb) => cb(null, 'hi');\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out = pulumi("preview", "--diff")
+	if !strings.Contains(out, "~ /hello: ") || strings.Contains(out, "/index.html") {
+		t.Errorf("preview after one change:\n%s", out)
+	}
+	take(env)
+	out = pulumi("up", "--yes", "--skip-preview")
+	if tr := take(env); tr.uploads != 1 || tr.builds != 1 || tr.deployments != 1 {
+		t.Errorf("one-change up: %+v\n%s", tr, out)
+	}
+	if o := outputs(); o.BuildSID == dev.BuildSID || o.EnvironmentSID != dev.EnvironmentSID {
+		t.Errorf("after change: %+v (before %+v)", o, dev)
+	}
+
+	// A second branch: same service, its own environment and domain.
+	pulumi("stack", "init", "feature-x")
+	pulumi("config", "set", "--secret", "secretWord", secret)
+	pulumi("up", "--yes", "--skip-preview")
+	take(env)
+	fx := outputs()
+	if fx.ServiceSID != dev.ServiceSID || fx.EnvironmentSID == dev.EnvironmentSID ||
+		!strings.HasSuffix(fx.DomainName, "-feature-x.twil.io") || fx.DomainName == dev.DomainName {
+		t.Errorf("feature-x = %+v, dev = %+v", fx, dev)
+	}
+
+	// Destroy the branch: its environment goes, dev and the service stay.
+	pulumi("destroy", "--yes", "--skip-preview")
+	take(env)
+	envs := environments(t, env, dev.ServiceSID)
+	if len(envs) != 1 || envs[0] != dev.EnvironmentSID {
+		t.Errorf("after destroying feature-x, environments = %v, want [%s]", envs, dev.EnvironmentSID)
+	}
+	pulumi("stack", "select", "dev")
+	if tr := take(env); tr.writes != 0 {
+		t.Errorf("selecting a stack wrote: %+v", tr)
+	}
+	out = pulumi("up", "--yes")
+	if tr := take(env); tr.writes != 0 {
+		t.Errorf("dev changed after feature-x was destroyed: %+v\n%s", tr, out)
+	}
+
+	// Destroy the last branch: the service goes too.
+	pulumi("destroy", "--yes", "--skip-preview")
+	if envs := environments(t, env, dev.ServiceSID); envs != nil {
+		t.Errorf("service still has environments %v", envs)
+	}
+
+	// The secret variable never shows in the CLI's output or the state.
+	state := pulumi("stack", "export")
+	for _, s := range []string{out, state} {
+		if strings.Contains(s, secret) {
+			t.Errorf("secret value shown")
+		}
+	}
+}
+
+// environments lists the SIDs of a service's environments in the emulator
+// (nil when the service is gone).
+func environments(t *testing.T, env *emulatortest.Env, serviceSID string) []string {
+	t.Helper()
+	var sids []string
+	found := false
+	for _, o := range env.Server.Inventory(env.AccountSID) {
+		if o.SID == serviceSID {
+			found = true
+		}
+		if o.Token == "serverless/v1:ServiceEnvironment" && o.Fields["service_sid"] == serviceSID {
+			sids = append(sids, o.SID)
+		}
+	}
+	if !found {
+		return nil
+	}
+	if sids == nil {
+		sids = []string{}
+	}
+	return sids
+}
