@@ -380,6 +380,11 @@ func (g generic) Read(ctx context.Context, api API, req p.ReadRequest) (p.ReadRe
 		}
 	}
 	st := g.state(out, inputs, secrets, false)
+	for _, o := range g.r.Outputs {
+		if _, ok := out[o.Field]; !ok && o.OnlyOnCreate {
+			st = st.Set(o.Name, req.Properties.Get(o.Name)) // shown once, at create
+		}
+	}
 	return p.ReadResponse{ID: req.ID, Properties: st, Inputs: toMap(inputs, func(k string) bool {
 		in := g.r.Input(k)
 		return secrets[k] || (in != nil && in.Secret)
@@ -424,7 +429,13 @@ func (g generic) Update(ctx context.Context, api API, req p.UpdateRequest) (p.Up
 			delete(news, k)
 		}
 	}
-	return p.UpdateResponse{Properties: g.state(out, news, secrets, false)}, nil
+	st := g.state(out, news, secrets, false)
+	for _, o := range g.r.Outputs {
+		if _, ok := out[o.Field]; !ok && o.OnlyOnCreate {
+			st = st.Set(o.Name, req.State.Get(o.Name))
+		}
+	}
+	return p.UpdateResponse{Properties: st}, nil
 }
 
 // merge overlays new inputs on the old state, for updates that send nothing.

@@ -58,6 +58,18 @@ type Output struct {
 	Enum        []string
 	Secret      bool
 	Description string
+	// OnlyOnCreate fields are in the create response only (an API key's
+	// secret); later reads keep the value recorded at create.
+	OnlyOnCreate bool
+}
+
+// createOutputs are fields of a create response that the catalog, built
+// from the instance representation, lacks: Twilio shows a new key's
+// secret once.
+var createOutputs = map[string][]*Output{
+	"api/v2010:Key":        {{Name: "secret", Field: "secret", Type: "string", Secret: true, OnlyOnCreate: true, Description: "The secret of the new key; Twilio returns it only when the key is created."}},
+	"api/v2010:SigningKey": {{Name: "secret", Field: "secret", Type: "string", Secret: true, OnlyOnCreate: true, Description: "The secret of the new signing key; Twilio returns it only when the key is created."}},
+	"iam/v1:Key":           {{Name: "secret", Field: "secret", Type: "string", Secret: true, OnlyOnCreate: true, Description: "The secret of the new key; Twilio returns it only when the key is created."}},
 }
 
 // Resource is one resource type the provider offers.
@@ -121,6 +133,13 @@ func buildResource(cr *catalog.Resource) (*Resource, error) {
 		}
 		r.Outputs = append(r.Outputs, o)
 		r.outputs[o.Name] = o
+	}
+	for _, o := range createOutputs[cr.Token()] {
+		if _, dup := r.outputs[o.Name]; !dup {
+			o := *o
+			r.Outputs = append(r.Outputs, &o)
+			r.outputs[o.Name] = &o
+		}
 	}
 	for _, name := range cr.ParentParams() {
 		in := &Input{
