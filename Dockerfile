@@ -13,8 +13,9 @@ COPY go.mod go.sum ./
 COPY tools/go.mod tools/go.sum ./tools/
 RUN go mod download && cd tools && go mod download
 COPY . .
-# The release workflow passes the tag; tools.sh stamps it into our binaries.
-ARG VERSION=dev
+# The release workflow passes the tag; tools.sh stamps it into our binaries
+# (empty: v0.0.0-dev, as the context has no .git).
+ARG VERSION=
 RUN --mount=type=cache,target=/root/.cache/go-build \
     BIN=/opt/twilio-deploy/bin VERSION=${VERSION} scripts/tools.sh
 

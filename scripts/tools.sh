@@ -73,13 +73,23 @@ else
     "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$YAML_VERSION"
 fi
 
-# Our binaries. VERSION (set by the release workflow and the Dockerfile)
-# wins; else git describe; else "dev". A version var missing from a main is
-# harmless: the linker ignores -X for symbols that do not exist.
+# Our binaries, stamped with a semantic version (the provider reports it to
+# the Pulumi engine, which parses it): VERSION if set (the release workflow
+# and the Dockerfile pass the tag); else git describe of the last v* tag;
+# else v0.0.0-dev+g<commit>. A main without a version var is fine: the
+# linker ignores -X for symbols that do not exist.
 if [ -z "${VERSION:-}" ]; then
-  VERSION=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
-  case $VERSION in v*) ;; *) VERSION=dev-$VERSION ;; esac
+  if VERSION=$(git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null); then
+    :
+  elif sha=$(git rev-parse --short HEAD 2>/dev/null); then
+    VERSION=v0.0.0-dev+g$sha
+    git diff --quiet HEAD 2>/dev/null || VERSION=$VERSION.dirty
+  else
+    VERSION=v0.0.0-dev
+  fi
 fi
+[[ $VERSION =~ ^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]*)?$ ]] ||
+  die "VERSION=$VERSION is not a semantic version (v1.2.3, v1.2.3-rc.1)"
 pkgs=()
 names=()
 for dir in cmd/*/; do
@@ -92,7 +102,9 @@ if [ ${#pkgs[@]} -eq 0 ]; then
   exit 0
 fi
 start=$SECONDS
-go build -trimpath \
+# No -trimpath here: Go then leaves -ldflags out of the build information,
+# and `action --version` reads the provider's version from it.
+go build \
   -ldflags "-s -w -X main.version=$VERSION" \
   -o "$BIN/" "${pkgs[@]}"
 log "built ${names[*]} ($VERSION) in $((SECONDS - start))s into $BIN"
