@@ -3,11 +3,35 @@ package action
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment"
+	"github.com/tdeploy/twilio-deploy-action/internal/report"
 )
 
-// postComment is the default CommentFunc. TEMPORARY: package ghcomment is
-// being written; until it is wired here the comment is reported as not
-// written (a warning), and the summary still carries the preview.
+// postComment is the default CommentFunc: the sticky comment of (program
+// path, stack) through the GitHub API. A permission error (a fork's
+// read-only token, a token without pull-requests: write) wraps
+// ErrForbidden so the flow degrades to the job summary.
 func postComment(ctx context.Context, req CommentRequest) (string, error) {
-	return "", errors.New("pull request comments are not wired yet (package ghcomment)")
+	mode, err := ghcomment.ParseMode(req.Mode)
+	if err != nil {
+		return "", err
+	}
+	api, err := ghcomment.NewGitHub(&http.Client{Timeout: 60 * time.Second}, req.APIURL, req.Token, req.Owner, req.Repo, req.PR)
+	if err != nil {
+		return "", err
+	}
+	marker := ghcomment.Marker(req.ProgramPath, req.Stack)
+	body := report.Markdown(req.Report, report.Options{Marker: marker, Secrets: req.Secrets})
+	res, err := ghcomment.Upsert(ctx, api, marker, body, mode)
+	if errors.Is(err, ghcomment.ErrPermission) {
+		return "", fmt.Errorf("%w: %v", ErrForbidden, err)
+	}
+	if err != nil {
+		return "", err
+	}
+	return res.URL, nil
 }
