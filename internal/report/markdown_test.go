@@ -229,7 +229,7 @@ func TestMarkdownLimit(t *testing.T) {
 		}
 		return b.String()
 	}
-	for i := 0; i < 60; i++ {
+	for i := 0; i < 40; i++ {
 		r := base(report.OpUp)
 		r.Result = report.ResultFailed
 		nres := []int{0, 1, 10, 300, 3000}[rng.IntN(5)]
@@ -244,7 +244,7 @@ func TestMarkdownLimit(t *testing.T) {
 			r.Outputs = append(r.Outputs, report.Output{Name: text(10), Value: text(rng.IntN(3000))})
 		}
 		r.Error = text([]int{0, 100, 5000, 200000}[rng.IntN(4)])
-		r.Log = text([]int{0, 100, 50000, 1 << 20}[rng.IntN(4)])
+		r.Log = text([]int{0, 100, 50000, 300000}[rng.IntN(4)])
 		limit := []int{3000, 10000, 65536}[rng.IntN(3)]
 		got := report.Markdown(&r, report.Options{Limit: limit, Marker: marker})
 		if len(got) > limit {
