@@ -72,8 +72,9 @@ func Markdown(r *Report, opt Options) string {
 	for _, x := range res {
 		reasons = reasons || len(x.ReplaceReasons) > 0
 	}
+	refreshed := r.Operation == OpDrift || r.Operation == OpRefresh
 	for i, x := range res {
-		rows[i] = resourceRow(x, reasons)
+		rows[i] = resourceRow(x, reasons, refreshed)
 	}
 	outs := make([]string, len(r.Outputs))
 	for i, o := range sortedOutputs(r.Outputs) {
@@ -319,6 +320,9 @@ func countsLine(r *Report) string {
 	sort.Strings(extra)
 	ops = append(ops, extra...)
 	if changed(r) == 0 {
+		if r.Result == ResultFailed || r.Result == ResultCancelled {
+			return "**Changes:** none"
+		}
 		if counts["same"] > 0 {
 			return fmt.Sprintf("**No changes** (%d unchanged)", counts["same"])
 		}
@@ -378,7 +382,9 @@ func tableHead(reasons bool) string {
 	return "| | Type | Name | Changes |\n|---|---|---|---|\n"
 }
 
-func resourceRow(x Resource, reasons bool) string {
+// resourceRow renders one table row. After a refresh (refreshed), a
+// delete is a resource that no longer exists in Twilio.
+func resourceRow(x Resource, reasons, refreshed bool) string {
 	var b strings.Builder
 	op := x.Op
 	opName := op
@@ -390,6 +396,9 @@ func resourceRow(x Resource, reasons bool) string {
 	}
 	b.WriteString("| " + sign(op) + " " + opName + " | " + code(shortType(x.Type), maxField, true) +
 		" | " + code(x.Name, maxField, true) + " | ")
+	if refreshed && op == "delete" && len(x.Diffs) == 0 {
+		b.WriteString("_no longer exists in Twilio_")
+	}
 	diffs := append([]PropertyDiff(nil), x.Diffs...)
 	sort.SliceStable(diffs, func(i, j int) bool { return diffs[i].Path < diffs[j].Path })
 	for i, d := range diffs {
