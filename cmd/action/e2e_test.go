@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -380,7 +381,7 @@ func TestCancel(t *testing.T) {
 	}
 	time.Sleep(2 * time.Second)
 	sent := time.Now()
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	err := cmd.Wait()
@@ -389,12 +390,12 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("a cancelled up exited 0:\n%s", stdout.String())
 	}
 	if took > 20*time.Second {
-		t.Errorf("the action took %s to stop after SIGINT", took)
+		t.Errorf("the action took %s to stop after SIGTERM", took)
 	}
 	if !strings.Contains(stdout.String(), "cancelled") {
 		t.Errorf("no cancellation reported:\n%s", stdout.String())
 	}
-	t.Logf("stopped %s after SIGINT", took.Round(time.Millisecond))
+	t.Logf("stopped %s after SIGTERM; log:\n%s", took.Round(time.Millisecond), stdout.String())
 
 	w.emu.Server.SetFaults(emulator.Faults{})
 	r := w.step("push", "refs/heads/main", "", map[string]any{"ref": "refs/heads/main", "repository": repoJSON()})
