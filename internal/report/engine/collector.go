@@ -66,10 +66,11 @@ type Collector struct {
 }
 
 type entry struct {
-	res      report.Resource
-	order    int
-	haveDiff bool
-	skip     bool
+	res         report.Resource
+	order       int
+	haveDiff    bool
+	skip        bool
+	fromRefresh bool // op and diffs come from a refresh step's result
 }
 
 // NewCollector returns a Collector whose reports start from base (the
@@ -191,11 +192,18 @@ func (c *Collector) step(md apitype.StepEventMetadata, outputs bool) {
 	if e.res.Op == "refresh" && outputs {
 		// Result of a refresh: same, update (drifted) or delete (gone).
 		e.res.Op = op
+		e.fromRefresh = true
 		if op == "update" || op == "delete" {
 			e.res.Diffs = refreshDiffs(md)
 			e.haveDiff = true
 		}
 		return
+	}
+	if e.fromRefresh {
+		// A preview or up with refresh: after the refresh comes the plan
+		// for the same resource, which is what the run will do.
+		e.fromRefresh = false
+		e.res.Op, e.res.Diffs, e.haveDiff = "", nil, false
 	}
 	if e.res.Op != "replace" {
 		e.res.Op = op

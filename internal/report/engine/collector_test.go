@@ -77,6 +77,8 @@ func TestCollectorGolden(t *testing.T) {
 		{"preview-hostile", report.OpPreview, nil},
 		{"drift", report.OpDrift, nil},
 		{"preview-detailed", report.OpPreview, nil},
+		{"drift-none", report.OpDrift, nil},
+		{"preview-refresh", report.OpPreview, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -36,6 +36,8 @@ use v3
 rec preview-mix preview
 rec up-mix up --yes
 rec refresh refresh --yes
+rec drift-none refresh --preview-only
+rec preview-refresh preview --refresh
 rec destroy destroy --yes
 
 use fail
