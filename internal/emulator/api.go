@@ -667,6 +667,7 @@ func (c *call) update(op *catalog.Operation, status int) *apiError {
 	if e := c.s.beforeUpdate(c, o, fields); e != nil {
 		return e
 	}
+	oldName := uniqueName(o)
 	for k, v := range fields {
 		if k == c.info.res.IDField {
 			continue // IDs never change
@@ -676,6 +677,8 @@ func (c *call) update(op *catalog.Operation, status int) *apiError {
 	o.updated = c.now
 	if c.acct.store.objs[o.key] == nil { // first write of a singleton
 		c.acct.store.put(o)
+	} else if uniqueName(o) != oldName {
+		c.acct.store.setUnique(o, oldName)
 	}
 	return c.writeObject(status, o)
 }

@@ -38,7 +38,30 @@ type object struct {
 // collection is a list in creation order (ascending seq).
 type collection struct {
 	items     []*object
-	nextIndex int64 // Sync List item indexes
+	nextIndex int64              // Sync List item indexes
+	byUnique  map[string]*object // by unique_name, for uniqueness and addressing
+}
+
+func uniqueName(o *object) string {
+	s, _ := o.fields["unique_name"].(string)
+	return s
+}
+
+// setUnique re-indexes o after its unique_name changed from old.
+func (st *store) setUnique(o *object, old string) {
+	c := st.colls[o.coll]
+	if c == nil {
+		return
+	}
+	if old != "" && c.byUnique[old] == o {
+		delete(c.byUnique, old)
+	}
+	if un := uniqueName(o); un != "" {
+		if c.byUnique == nil {
+			c.byUnique = map[string]*object{}
+		}
+		c.byUnique[un] = o
+	}
 }
 
 func (st *store) coll(key string) *collection {
@@ -55,6 +78,7 @@ func (st *store) put(o *object) {
 	if o.coll != "" {
 		c := st.coll(o.coll)
 		c.items = append(c.items, o) // seq grows, so the slice stays sorted
+		st.setUnique(o, "")
 	}
 }
 
@@ -83,6 +107,9 @@ func (st *store) unlink(o *object) {
 	if c == nil {
 		return
 	}
+	if un := uniqueName(o); un != "" && c.byUnique[un] == o {
+		delete(c.byUnique, un)
+	}
 	i := sort.Search(len(c.items), func(i int) bool { return c.items[i].seq >= o.seq })
 	if i < len(c.items) && c.items[i] == o {
 		c.items = append(c.items[:i], c.items[i+1:]...)
@@ -91,14 +118,8 @@ func (st *store) unlink(o *object) {
 
 // findUnique returns the object of a collection with this unique_name.
 func (st *store) findUnique(collKey, name string) *object {
-	c := st.colls[collKey]
-	if c == nil {
-		return nil
-	}
-	for _, o := range c.items {
-		if v, ok := o.fields["unique_name"].(string); ok && v == name {
-			return o
-		}
+	if c := st.colls[collKey]; c != nil {
+		return c.byUnique[name]
 	}
 	return nil
 }
