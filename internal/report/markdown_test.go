@@ -140,6 +140,8 @@ func goldenCases(t *testing.T) []struct {
 		{"failure", failure, report.Options{Marker: marker, Secrets: []string{"ACdeadbeefdeadbeefdeadbeefdeadbeef", "s3cr3t-auth-token"}}},
 		{"drift", fromEvents(t, "drift", base(report.OpDrift), nil), report.Options{}},
 		{"drift-none", fromEvents(t, "drift-none", base(report.OpDrift), nil), report.Options{}},
+		{"twilio-preview", fromEvents(t, "twilio-preview", base(report.OpPreview), nil), report.Options{Marker: marker}},
+		{"twilio-drift", fromEvents(t, "twilio-drift", base(report.OpDrift), nil), report.Options{}},
 		{"destroy", fromEvents(t, "destroy", base(report.OpDestroy), nil), report.Options{Marker: marker}},
 		{"large-5000", large(), report.Options{Marker: marker}},
 		{"hostile", hostile(t), report.Options{Marker: marker}},

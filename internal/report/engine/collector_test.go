@@ -79,6 +79,9 @@ func TestCollectorGolden(t *testing.T) {
 		{"preview-detailed", report.OpPreview, nil},
 		{"drift-none", report.OpDrift, nil},
 		{"preview-refresh", report.OpPreview, nil},
+		{"twilio-preview", report.OpPreview, nil},
+		{"twilio-up", report.OpUp, nil},
+		{"twilio-drift", report.OpDrift, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
