@@ -19,6 +19,11 @@
 // unchanged, else 1 in update mode (edit or create) and 2 in recreate mode
 // (create the new comment, then hide the old one).
 //
+// Only comments written by a bot or by a repository owner, member or
+// collaborator count: an outsider cannot plant a marked comment for the
+// Action to edit. Two runs of the same (path, stack) racing can leave two
+// comments; later runs edit the newest.
+//
 // Recreate hides the old comment with the GraphQL minimizeComment mutation
 // (classifier OUTDATED), posted to the GraphQL endpoint of the same host
 // (…/api/graphql for GitHub Enterprise Server, /graphql for api.github.com);
@@ -45,6 +50,12 @@ type Comment struct {
 	NodeID string // GraphQL id, for minimizeComment
 	Body   string
 	URL    string // html_url
+	// Trusted is set for comments a bot or a repository owner, member or
+	// collaborator wrote. Only those are taken as the sticky comment: an
+	// outsider who posts a comment starting with the marker must not make
+	// the Action edit it (GitHub would refuse, and the comment would be
+	// lost to a permission error).
+	Trusted bool
 }
 
 // Page is one page of a pull request's comments, oldest first.
@@ -286,11 +297,11 @@ func walkForward(ctx context.Context, api API, marker string, page Page) (Commen
 	}
 }
 
-// newestIn returns the last comment in page order whose body starts with
-// the marker line (a quote of our comment by a person does not count).
+// newestIn returns the last trusted comment in page order whose body
+// starts with the marker line (a quote of our comment does not count).
 func newestIn(cs []Comment, marker string) (Comment, bool) {
 	for i := len(cs) - 1; i >= 0; i-- {
-		if strings.HasPrefix(strings.TrimLeft(cs[i].Body, " \t\r\n"), marker) {
+		if cs[i].Trusted && strings.HasPrefix(strings.TrimLeft(cs[i].Body, " \t\r\n"), marker) {
 			return cs[i], true
 		}
 	}

@@ -125,6 +125,30 @@ func TestUpsertOneCommentPerPathAndStack(t *testing.T) {
 	}
 }
 
+// TestUpsertIgnoresOutsiderMarker: a comment by someone outside the
+// repository that starts with the marker is not taken over; a member's is
+// (members can edit the thread anyway).
+func TestUpsertIgnoresOutsiderMarker(t *testing.T) {
+	t.Parallel()
+	s := fakegithub.New(t)
+	s.Members = []string{"maintainer"}
+	marker := ghcomment.Marker("infra", "dev")
+	ours := s.AddComment(owner, repo, pr, "github-actions[bot]", marker+"\nv1")
+	s.AddComment(owner, repo, pr, "outsider", marker+"\nfake report")
+	res, err := ghcomment.Upsert(t.Context(), client(t, s, token), marker, marker+"\nv2", ghcomment.ModeUpdate)
+	if err != nil || res.CommentID != ours.ID || res.Action != ghcomment.Updated {
+		t.Fatalf("%+v %v, want our comment %d updated", res, err, ours.ID)
+	}
+	if got := s.Comments(owner, repo, pr)[1].Body; got != marker+"\nfake report" {
+		t.Errorf("outsider's comment changed to %q", got)
+	}
+	member := s.AddComment(owner, repo, pr, "maintainer", marker+"\nby hand")
+	res, err = ghcomment.Upsert(t.Context(), client(t, s, token), marker, marker+"\nv3", ghcomment.ModeUpdate)
+	if err != nil || res.CommentID != member.ID {
+		t.Errorf("%+v %v, want the member's comment %d", res, err, member.ID)
+	}
+}
+
 func TestUpsertPrependsMissingMarker(t *testing.T) {
 	t.Parallel()
 	s := fakegithub.New(t)

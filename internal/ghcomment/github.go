@@ -62,7 +62,12 @@ func toComment(c *github.IssueComment) Comment {
 	if c == nil {
 		return Comment{}
 	}
-	return Comment{ID: c.GetID(), NodeID: c.GetNodeID(), Body: c.GetBody(), URL: c.GetHTMLURL()}
+	trusted := c.GetUser().GetType() == "Bot"
+	switch c.GetAuthorAssociation() {
+	case "OWNER", "MEMBER", "COLLABORATOR":
+		trusted = true
+	}
+	return Comment{ID: c.GetID(), NodeID: c.GetNodeID(), Body: c.GetBody(), URL: c.GetHTMLURL(), Trusted: trusted}
 }
 
 // ListComments implements API.

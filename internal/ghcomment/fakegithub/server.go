@@ -55,6 +55,9 @@ type Server struct {
 	ForkToken string
 	// Login is the user comments are posted as.
 	Login string
+	// Members are logins answered with author_association MEMBER; other
+	// people are NONE, and logins ending in [bot] have user type Bot.
+	Members []string
 	// DisableGraphQL answers 404 at /api/graphql, as a GitHub Enterprise
 	// Server behind a proxy that only passes REST might.
 	DisableGraphQL bool
@@ -268,15 +271,16 @@ type apiUser struct {
 }
 
 type apiComment struct {
-	ID        int64   `json:"id"`
-	NodeID    string  `json:"node_id"`
-	URL       string  `json:"url"`
-	HTMLURL   string  `json:"html_url"`
-	IssueURL  string  `json:"issue_url"`
-	Body      string  `json:"body"`
-	User      apiUser `json:"user"`
-	CreatedAt string  `json:"created_at"`
-	UpdatedAt string  `json:"updated_at"`
+	ID          int64   `json:"id"`
+	Association string  `json:"author_association"`
+	NodeID      string  `json:"node_id"`
+	URL         string  `json:"url"`
+	HTMLURL     string  `json:"html_url"`
+	IssueURL    string  `json:"issue_url"`
+	Body        string  `json:"body"`
+	User        apiUser `json:"user"`
+	CreatedAt   string  `json:"created_at"`
+	UpdatedAt   string  `json:"updated_at"`
 }
 
 func (s *Server) json(c *Comment) apiComment {
@@ -284,8 +288,14 @@ func (s *Server) json(c *Comment) apiComment {
 	if strings.HasSuffix(c.User, "[bot]") {
 		typ = "Bot"
 	}
+	assoc := "NONE"
+	for _, m := range s.Members {
+		if m == c.User {
+			assoc = "MEMBER"
+		}
+	}
 	return apiComment{
-		ID: c.ID, NodeID: c.NodeID,
+		ID: c.ID, NodeID: c.NodeID, Association: assoc,
 		URL:       fmt.Sprintf("%s/repos/%s/%s/issues/comments/%d", s.URL, c.Owner, c.Repo, c.ID),
 		HTMLURL:   fmt.Sprintf("%s/%s/%s/pull/%d#issuecomment-%d", s.srv.URL, c.Owner, c.Repo, c.Issue, c.ID),
 		IssueURL:  fmt.Sprintf("%s/repos/%s/%s/issues/%d", s.URL, c.Owner, c.Repo, c.Issue),
