@@ -103,6 +103,7 @@ type call struct {
 	acct     *account // the account acted on
 	in       *input
 	now      time.Time
+	extra    map[string]any // fields only the create response shows
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, entry *Request) {
@@ -542,7 +543,11 @@ func (c *call) create(op *catalog.Operation, status int) *apiError {
 		return e
 	}
 	c.acct.store.put(o)
-	writeJSON(c.w, status, c.s.render(o))
+	out := c.s.render(o)
+	for k, v := range c.extra {
+		out[k] = v
+	}
+	writeJSON(c.w, status, out)
 	return nil
 }
 
@@ -692,6 +697,9 @@ func (c *call) delete(op *catalog.Operation, status int) *apiError {
 		return errNotFound(c.r.URL.Path)
 	}
 	c.acct.store.remove(o)
+	if k := c.s.keys[o.id]; k != nil && o.info.token == tokAPIKey && k.account == c.acct {
+		delete(c.s.keys, o.id)
+	}
 	if status == http.StatusNoContent {
 		c.w.WriteHeader(status)
 		return nil

@@ -416,3 +416,109 @@ func TestSubaccounts(t *testing.T) {
 		t.Errorf("closed sub-accounts must not count against the limit: %v", err)
 	}
 }
+
+func TestAPIKeysCreatedThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t)
+	c := newAPIClient(t, env)
+	keys := "/2010-04-01/Accounts/" + env.AccountSID + "/Keys.json"
+	st, key, _ := c.do("POST", "api.twilio.com", keys, url.Values{"FriendlyName": {"ci"}}, nil)
+	sid, _ := key["sid"].(string)
+	secret, _ := key["secret"].(string)
+	if st != 201 || !strings.HasPrefix(sid, "SK") || secret == "" {
+		t.Fatalf("create key: %d %v", st, key)
+	}
+	withKey := newAPIClient(t, env)
+	withKey.user, withKey.pass = sid, secret
+	if st, out, _ := withKey.do("GET", "sync.twilio.com", "/v1/Services", nil, nil); st != 200 {
+		t.Fatalf("new key authenticates: %d %v", st, out)
+	}
+	if _, got, _ := c.do("GET", "api.twilio.com", "/2010-04-01/Accounts/"+env.AccountSID+"/Keys/"+sid+".json", nil, nil); got["secret"] != nil {
+		t.Errorf("fetch shows the secret: %v", got)
+	}
+	if st, _, _ := c.do("DELETE", "api.twilio.com", "/2010-04-01/Accounts/"+env.AccountSID+"/Keys/"+sid+".json", nil, nil); st != 204 {
+		t.Fatalf("delete key: %d", st)
+	}
+	if st, _, _ := withKey.do("GET", "sync.twilio.com", "/v1/Services", nil, nil); st != 401 {
+		t.Errorf("deleted key still authenticates: %d", st)
+	}
+}
+
+func TestUniqueNames(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t)
+	c := newAPIClient(t, env)
+	_, svc, _ := c.do("POST", "sync.twilio.com", "/v1/Services", url.Values{"FriendlyName": {"s"}}, nil)
+	maps := "/v1/Services/" + svc["sid"].(string) + "/Maps"
+	st, m, _ := c.do("POST", "sync.twilio.com", maps, url.Values{"UniqueName": {"first"}}, nil)
+	if st != 201 {
+		t.Fatalf("create map: %d %v", st, m)
+	}
+	if st, out, _ := c.do("POST", "sync.twilio.com", maps, url.Values{"UniqueName": {"first"}}, nil); st != http.StatusConflict {
+		t.Errorf("duplicate unique name: %d %v", st, out)
+	}
+	if _, got, _ := c.do("GET", "sync.twilio.com", maps+"/first", nil, nil); got["sid"] != m["sid"] {
+		t.Errorf("fetch by unique name: %v", got)
+	}
+	// A child addressed through its parent's unique name gets the parent's SID.
+	st, item, _ := c.do("POST", "sync.twilio.com", maps+"/first/Items", url.Values{"Key": {"k/1"}, "Data": {`{"x":1}`}}, nil)
+	if st != 201 || item["map_sid"] != m["sid"] || item["key"] != "k/1" {
+		t.Errorf("item under a unique name: %d %v", st, item)
+	}
+	if data, _ := item["data"].(map[string]any); data["x"] != float64(1) {
+		t.Errorf("item data %v: want the JSON object", item["data"])
+	}
+	if got, ok := env.Server.Get(item["url"].(string)); !ok || got.Token != "sync/v1:ServiceSyncMapItem" {
+		t.Errorf("Get(%s): %v %v", item["url"], got, ok)
+	}
+	if st, out, _ := c.do("POST", "sync.twilio.com", maps+"/"+m["sid"].(string), url.Values{"UniqueName": {"second"}}, nil); st != 400 {
+		t.Errorf("renaming a Sync Map (UpdateSyncMap takes no UniqueName): %d %v", st, out)
+	}
+	// Conversations can be renamed; the new name addresses them.
+	_, conv, _ := c.do("POST", "conversations.twilio.com", "/v1/Conversations", url.Values{"UniqueName": {"first"}}, nil)
+	if _, out, _ := c.do("POST", "conversations.twilio.com", "/v1/Conversations/"+conv["sid"].(string), url.Values{"UniqueName": {"second"}}, nil); out["unique_name"] != "second" {
+		t.Fatalf("rename: %v", out)
+	}
+	if st, _, _ := c.do("GET", "conversations.twilio.com", "/v1/Conversations/second", nil, nil); st != 200 {
+		t.Errorf("fetch by the new name: %d", st)
+	}
+	if st, _, _ := c.do("GET", "conversations.twilio.com", "/v1/Conversations/first", nil, nil); st != 404 {
+		t.Errorf("fetch by the old name: %d", st)
+	}
+}
+
+func TestInspectionOverHTTP(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t)
+	c := newAPIClient(t, env)
+	c.do("POST", "sync.twilio.com", "/v1/Services", url.Values{"FriendlyName": {"x"}}, nil)
+	get := func(path string, v any) {
+		t.Helper()
+		resp, err := http.Get(env.URL + path)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %v %v", path, resp, err)
+		}
+		defer resp.Body.Close()
+		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var inv []emulator.Object
+	get("/__emulator/inventory?account="+env.AccountSID, &inv)
+	if len(inv) != 1 || inv[0].Token != "sync/v1:Service" || inv[0].Fields["friendly_name"] != "x" {
+		t.Errorf("inventory %+v", inv)
+	}
+	var reqs []emulator.Request
+	get("/__emulator/requests", &reqs)
+	if len(reqs) != 1 || reqs[0].Method != "POST" || reqs[0].Account != env.AccountSID || reqs[0].Status != 201 {
+		t.Errorf("requests %+v", reqs)
+	}
+	if resp, err := http.Post(env.URL+"/__emulator/reset", "", nil); err != nil || resp.StatusCode != 204 {
+		t.Fatalf("reset: %v", err)
+	}
+	get("/__emulator/inventory?account="+env.AccountSID, &inv)
+	get("/__emulator/requests", &reqs)
+	if len(inv) != 0 || len(reqs) != 0 {
+		t.Errorf("after reset: %d objects, %d requests", len(inv), len(reqs))
+	}
+}

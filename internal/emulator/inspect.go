@@ -178,9 +178,10 @@ func (s *Server) Reset() {
 		}
 		a.store = newStore()
 	}
-	for sid, k := range s.keys {
-		if s.accounts[k.account.sid] == nil {
-			delete(s.keys, sid)
+	clear(s.keys) // keys created through the API go; configured ones stay
+	for _, a := range s.opts.Accounts {
+		for _, k := range a.APIKeys {
+			s.keys[k.SID] = &apiKey{sid: k.SID, secret: k.Secret, account: s.accounts[a.SID]}
 		}
 	}
 	s.mu.Unlock()

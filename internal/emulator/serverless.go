@@ -20,6 +20,7 @@ const (
 	tokSlFnVersion   = "serverless/v1:ServiceFunctionVersion"
 	tokSlAssetVer    = "serverless/v1:ServiceAssetVersion"
 	tokSlFnContent   = "serverless/v1:ServiceFunctionVersionContent"
+	tokAPIKey        = "api/v2010:Key"
 )
 
 var (
@@ -41,6 +42,12 @@ func (s *Server) afterCreate(c *call, o *object) *apiError {
 		return s.newBuild(c, o)
 	case tokSlDeployment:
 		return s.newDeployment(c, o)
+	case tokAPIKey:
+		// A new API key authenticates for the account it was created in;
+		// its secret is shown once, in the create response.
+		secret := s.newToken()
+		s.keys[o.id] = &apiKey{sid: o.id, secret: secret, account: c.acct}
+		c.extra = map[string]any{"secret": secret}
 	}
 	return nil
 }
