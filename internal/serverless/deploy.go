@@ -16,8 +16,8 @@ import (
 // Deployer runs the deploy sequence Twilio requires over an API.
 type Deployer struct {
 	API API
-	// Parallelism bounds concurrent uploads and resource creations (8 when
-	// zero).
+	// Parallelism bounds concurrent uploads and resource creations (16
+	// when zero; the provider's transport retries a 429 with backoff).
 	Parallelism int
 	// Poll is how the build status is polled.
 	Poll Poll
@@ -75,7 +75,7 @@ func (d *Deployer) parallelism() int {
 	if d.Parallelism > 0 {
 		return d.Parallelism
 	}
-	return 8
+	return 16
 }
 
 // Deploy brings the deployment to want, starting from prev (nil for a new

@@ -152,6 +152,10 @@ func (r *Resource) Check(in Inputs, stack string) (Inputs, []CheckFailure) {
 		fail("path", "%v", err)
 		return out, fails
 	}
+	if len(proj.Files) == 0 {
+		fail("path", "%s holds no functions/*.js and no assets/ files: nothing to deploy", in.Path)
+		return out, fails
+	}
 	vars := maps.Clone(proj.EnvVariables)
 	if vars == nil {
 		vars = map[string]string{}

@@ -128,6 +128,9 @@ func Scan(dir string) (*Project, error) {
 		return nil, fmt.Errorf("resolve project folder: %w", err)
 	}
 	real, err := filepath.EvalSymlinks(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("project folder %s does not exist; path is relative to the Pulumi program's folder", dir)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open project folder %s: %w", dir, err)
 	}
