@@ -235,7 +235,7 @@ func TestMarkdownLimit(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		r := base(report.OpUp)
 		r.Result = report.ResultFailed
-		nres := []int{0, 1, 10, 300, 3000}[rng.IntN(5)]
+		nres := []int{0, 1, 10, 300, 1500}[rng.IntN(5)]
 		for k := 0; k < nres; k++ {
 			r.Resources = append(r.Resources, report.Resource{
 				Op: []string{"create", "update", "replace", "delete", "weird"}[rng.IntN(5)], Type: text(20), Name: text(rng.IntN(300)),
@@ -248,7 +248,7 @@ func TestMarkdownLimit(t *testing.T) {
 		}
 		r.Error = text([]int{0, 100, 5000, 200000}[rng.IntN(4)])
 		r.Log = text([]int{0, 100, 50000, 300000}[rng.IntN(4)])
-		limit := []int{3000, 10000, 65536}[rng.IntN(3)]
+		limit := []int{200, 3000, 10000, 65536}[rng.IntN(4)]
 		got := report.Markdown(&r, report.Options{Limit: limit, Marker: marker})
 		if len(got) > limit {
 			t.Fatalf("case %d: %d bytes over limit %d", i, len(got), limit)
