@@ -72,6 +72,9 @@ type twilioAPI struct {
 	handler *client.RequestHandler
 	http    *http.Client
 	account string
+	// sub is set when the provider acts on a sub-account with its
+	// parent's credentials, which Twilio allows on the 2010 API only.
+	sub bool
 }
 
 var _ API = (*twilioAPI)(nil)
@@ -93,6 +96,10 @@ func (a *twilioAPI) HTTPClient() *http.Client {
 func (a *twilioAPI) Do(ctx context.Context, req Request) (map[string]any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if a.sub && !strings.HasPrefix(req.Path, "/2010-04-01/") {
+		return nil, fmt.Errorf("twilio:subaccountSid works on the 2010 API only (api.twilio.com); to manage %s resources of a sub-account, "+
+			"configure an explicit provider with the sub-account's own accountSid and authToken", req.Host)
 	}
 	u := "https://" + req.Host + req.Path
 	headers := map[string]any{}

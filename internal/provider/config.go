@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -94,6 +95,12 @@ func (c Config) Target() string {
 // NewAPI builds the Twilio API for a configuration. base is the innermost
 // transport (nil for a default tuned for many parallel requests).
 func NewAPI(c Config, base http.RoundTripper) (API, error) {
+	return newAPI(c, base, nil)
+}
+
+// newAPI is NewAPI with the retry wait replaceable (tests record waits
+// instead of sleeping).
+func newAPI(c Config, base http.RoundTripper, sleep func(context.Context, time.Duration) error) (API, error) {
 	if base == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 64
@@ -103,8 +110,12 @@ func NewAPI(c Config, base http.RoundTripper) (API, error) {
 	if err != nil {
 		return nil, fmt.Errorf("twilio:apiUrl: %w", err)
 	}
+	retry := newRetryTransport(rt)
+	if sleep != nil {
+		retry.sleep = sleep
+	}
 	hc := &http.Client{
-		Transport: newRetryTransport(rt),
+		Transport: retry,
 		Timeout:   2 * time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
@@ -120,5 +131,6 @@ func NewAPI(c Config, base http.RoundTripper) (API, error) {
 		handler: &client.RequestHandler{Client: cl, Edge: c.Edge, Region: c.Region},
 		http:    hc,
 		account: c.Target(),
+		sub:     c.SubaccountSID != "",
 	}, nil
 }

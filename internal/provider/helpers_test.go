@@ -130,3 +130,5 @@ func changed(in *spec.Input, old any) any {
 	}
 	return fmt.Sprintf("changed-%s-%d", strings.ToLower(in.Param), sampleSeq.Add(1))
 }
+
+func tokenType(s string) tokens.Type { return tokens.Type(s) }

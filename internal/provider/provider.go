@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -29,6 +30,9 @@ type Options struct {
 	Transport http.RoundTripper
 	// Catalog is the API description; nil means the embedded catalog.
 	Catalog *catalog.Catalog
+
+	// sleep replaces the retry wait in tests.
+	sleep func(context.Context, time.Duration) error
 }
 
 // server holds the provider's resources and, once configured, its API.
@@ -208,7 +212,7 @@ func (s *server) configure(_ context.Context, req p.ConfigureRequest) error {
 	if err != nil {
 		return err
 	}
-	api, err := NewAPI(cfg, s.opts.Transport)
+	api, err := newAPI(cfg, s.opts.Transport, s.opts.sleep)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,237 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
+	"github.com/tdeploy/twilio-deploy-action/internal/twiliohttp"
+)
+
+// faultServer is a configured provider whose innermost transport is
+// wrap(emulator transport) and whose retry waits are recorded, not slept.
+func faultServer(t *testing.T, env *emulatortest.Env, wrap func(http.RoundTripper) http.RoundTripper) (*server, *[]time.Duration) {
+	t.Helper()
+	var mu sync.Mutex
+	waits := []time.Duration{}
+	vars := envFor(env)
+	delete(vars, "TWILIO_API_URL") // the wrapped transport goes to the emulator
+	next, err := twiliohttp.New(env.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{
+		Getenv:    func(k string) string { return vars[k] },
+		Transport: wrap(next),
+		sleep: func(_ context.Context, d time.Duration) error {
+			mu.Lock()
+			waits = append(waits, d)
+			mu.Unlock()
+			return nil
+		},
+	}
+	s, err := newServer(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.configure(context.Background(), p.ConfigureRequest{Args: property.NewMap(nil)}); err != nil {
+		t.Fatal(err)
+	}
+	return s, &waits
+}
+
+type rtFunc func(*http.Request) (*http.Response, error)
+
+func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func createIn(t *testing.T, s *server, token string, in map[string]any) (p.CreateResponse, error) {
+	t.Helper()
+	r, err := s.resource(tokenType(token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := map[string]property.Value{}
+	for k, v := range in {
+		vals[k] = fromGo(v)
+	}
+	return r.Create(context.Background(), s.api, p.CreateRequest{Urn: urnOf(token, "x"), Properties: property.NewMap(vals)})
+}
+
+// TestRetriesRateLimitsAndUnavailable: with 30% 429s and 20% 503s injected
+// by the emulator, every create succeeds exactly once and the waits honour
+// Retry-After.
+func TestRetriesRateLimitsAndUnavailable(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t, func(o *emulator.Options) {
+		o.Seed = 7
+		o.Faults = emulator.Faults{RateLimit: 0.3, ServerError: 0.2, RetryAfter: 2 * time.Second}
+	})
+	s, waits := faultServer(t, env, func(rt http.RoundTripper) http.RoundTripper { return rt })
+	for i := range 20 {
+		if _, err := createIn(t, s, "twilio:sync/v1:Service", map[string]any{"friendlyName": "svc"}); err != nil {
+			t.Fatalf("create %d: %v", i, err)
+		}
+	}
+	if n := len(env.Server.Inventory(env.AccountSID)); n != 20 {
+		t.Errorf("%d services, want 20", n)
+	}
+	sawRetryAfter := false
+	for _, w := range *waits {
+		sawRetryAfter = sawRetryAfter || w == 2*time.Second
+	}
+	if len(*waits) == 0 || !sawRetryAfter {
+		t.Errorf("waits %v: want retries, one of them the Retry-After of 2s", *waits)
+	}
+}
+
+// TestRetriesGiveUp: a server that always answers 503 gets a bounded
+// number of attempts, and the error carries Twilio's code and link.
+func TestRetriesGiveUp(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t, func(o *emulator.Options) { o.Faults = emulator.Faults{ServerError: 1} })
+	s, waits := faultServer(t, env, func(rt http.RoundTripper) http.RoundTripper { return rt })
+	_, err := createIn(t, s, "twilio:sync/v1:Service", map[string]any{"friendlyName": "svc"})
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Status != 503 || !strings.Contains(err.Error(), "more_info") && apiErr.MoreInfo == "" {
+		t.Fatalf("err = %v", err)
+	}
+	if got := len(env.Server.Requests()); got != 6 || len(*waits) != 5 {
+		t.Errorf("%d attempts, %d waits; want 6 and 5", got, len(*waits))
+	}
+}
+
+// dropFirstCreate loses the response of the first POST to a list path:
+// after the server applied it (applied) or before it reached it.
+func dropFirstCreate(applied bool) func(http.RoundTripper) http.RoundTripper {
+	return func(next http.RoundTripper) http.RoundTripper {
+		var once sync.Once
+		return rtFunc(func(r *http.Request) (*http.Response, error) {
+			drop := false
+			if r.Method == http.MethodPost {
+				once.Do(func() { drop = true })
+			}
+			if !drop {
+				return next.RoundTrip(r)
+			}
+			if applied {
+				resp, err := next.RoundTrip(r)
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+			}
+			return nil, io.ErrUnexpectedEOF
+		})
+	}
+}
+
+func TestCreateWithUnknownOutcome(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		applied   bool
+		token     string
+		inputs    func(parent string) map[string]any
+		wantErr   bool
+		wantCount int
+	}{
+		{"applied, found by uniqueName", true, "twilio:sync/v1:ServiceSyncMap",
+			func(sid string) map[string]any { return map[string]any{"serviceSid": sid, "uniqueName": "cart"} }, false, 1},
+		{"not applied, created again", false, "twilio:sync/v1:ServiceSyncMap",
+			func(sid string) map[string]any { return map[string]any{"serviceSid": sid, "uniqueName": "cart"} }, false, 1},
+		{"applied, found by key", true, "twilio:sync/v1:ServiceSyncMapItem",
+			func(sid string) map[string]any { return map[string]any{"serviceSid": sid, "mapSid": "cart", "key": "k1", "data": map[string]any{"a": 1.0}} }, false, 1},
+		{"applied, no way to tell", true, "twilio:sync/v1:ServiceSyncList",
+			func(sid string) map[string]any { return map[string]any{"serviceSid": sid} }, true, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := emulatortest.New(t)
+			// The parents are made first, on a healthy provider.
+			plain := configured(t, env)
+			svc, err := createIn(t, plain, "twilio:sync/v1:Service", map[string]any{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sid := svc.Properties.Get("sid").AsString()
+			if tc.token == "twilio:sync/v1:ServiceSyncMapItem" {
+				if _, err := createIn(t, plain, "twilio:sync/v1:ServiceSyncMap", map[string]any{"serviceSid": sid, "uniqueName": "cart"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s, _ := faultServer(t, env, dropFirstCreate(tc.applied))
+			_, err = createIn(t, s, tc.token, tc.inputs(sid))
+			if tc.wantErr != (err != nil) {
+				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
+			}
+			if err != nil && !errors.Is(err, ErrUnknownOutcome) {
+				t.Errorf("err = %v, want ErrUnknownOutcome", err)
+			}
+			n := 0
+			for _, o := range env.Server.Inventory(env.AccountSID) {
+				if "twilio:"+o.Token == tc.token {
+					n++
+				}
+			}
+			if n != tc.wantCount {
+				t.Errorf("%d %s after the dropped create, want %d", n, tc.token, tc.wantCount)
+			}
+		})
+	}
+}
+
+func TestTwilioErrorsSurface(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t)
+	s := configured(t, env)
+	_, err := createIn(t, s, "twilio:sync/v1:ServiceSyncMap", map[string]any{"serviceSid": "IS0123456789abcdef0123456789abcdef"})
+	if err == nil || !strings.Contains(err.Error(), "20404") || !strings.Contains(err.Error(), "https://www.twilio.com/docs/errors/20404") {
+		t.Fatalf("err = %v, want Twilio's code and more_info link", err)
+	}
+}
+
+func TestResolveConfig(t *testing.T) {
+	t.Parallel()
+	ac := "AC" + strings.Repeat("a", 32)
+	for _, tc := range []struct {
+		name     string
+		settings map[string]string
+		env      map[string]string
+		want     Config
+		err      string
+	}{
+		{"env token", nil, map[string]string{"TWILIO_ACCOUNT_SID": ac, "TWILIO_AUTH_TOKEN": "tok"}, Config{AccountSID: ac, AuthToken: "tok"}, ""},
+		{"setting wins", map[string]string{"authToken": "fromprog"}, map[string]string{"TWILIO_ACCOUNT_SID": ac, "TWILIO_AUTH_TOKEN": "tok"}, Config{AccountSID: ac, AuthToken: "fromprog"}, ""},
+		{"api key", map[string]string{"accountSid": ac, "apiKey": "SK1", "apiSecret": "s", "region": "ie1", "edge": "dublin"}, nil,
+			Config{AccountSID: ac, APIKey: "SK1", APISecret: "s", Region: "ie1", Edge: "dublin"}, ""},
+		{"no account", nil, nil, Config{}, "TWILIO_ACCOUNT_SID"},
+		{"bad account", map[string]string{"accountSid": "ACx"}, nil, Config{}, "not an account SID"},
+		{"no token", map[string]string{"accountSid": ac}, nil, Config{}, "TWILIO_AUTH_TOKEN"},
+		{"key without secret", map[string]string{"accountSid": ac, "apiKey": "SK1"}, nil, Config{}, "TWILIO_API_SECRET"},
+		{"secret without key", map[string]string{"accountSid": ac, "apiSecret": "s"}, nil, Config{}, "TWILIO_API_KEY"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := ResolveConfig(tc.settings, func(k string) string { return tc.env[k] })
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want it to name %s", err, tc.err)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("got %+v, %v; want %+v", got, err, tc.want)
+			}
+		})
+	}
+}
