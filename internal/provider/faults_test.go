@@ -150,7 +150,9 @@ func TestCreateWithUnknownOutcome(t *testing.T) {
 		{"not applied, created again", false, "twilio:sync/v1:ServiceSyncMap",
 			func(sid string) map[string]any { return map[string]any{"serviceSid": sid, "uniqueName": "cart"} }, false, 1},
 		{"applied, found by key", true, "twilio:sync/v1:ServiceSyncMapItem",
-			func(sid string) map[string]any { return map[string]any{"serviceSid": sid, "mapSid": "cart", "key": "k1", "data": map[string]any{"a": 1.0}} }, false, 1},
+			func(sid string) map[string]any {
+				return map[string]any{"serviceSid": sid, "mapSid": "cart", "key": "k1", "data": map[string]any{"a": 1.0}}
+			}, false, 1},
 		{"applied, no way to tell", true, "twilio:sync/v1:ServiceSyncList",
 			func(sid string) map[string]any { return map[string]any{"serviceSid": sid} }, true, 1},
 	} {
