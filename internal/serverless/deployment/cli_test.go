@@ -122,7 +122,12 @@ func TestPulumiCLI(t *testing.T) {
 	penv := testenv.PulumiEnv(t,
 		"PATH="+plugins+string(os.PathListSeparator)+testenv.BinDir(t)+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"TWILIO_ACCOUNT_SID="+env.AccountSID, "TWILIO_AUTH_TOKEN="+env.AuthToken, "TWILIO_API_URL="+env.URL)
-	pulumi := func(args ...string) string { return testenv.Pulumi(t, work, penv, args...) }
+	pulumi := func(args ...string) string {
+		start := time.Now()
+		out := testenv.Pulumi(t, work, penv, args...)
+		t.Logf("pulumi %s: %s", strings.Join(args, " "), time.Since(start).Round(time.Millisecond))
+		return out
+	}
 	outputs := func() stackOutputs {
 		var o stackOutputs
 		if err := json.Unmarshal([]byte(pulumi("stack", "output", "--json")), &o); err != nil {
