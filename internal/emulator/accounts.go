@@ -62,7 +62,7 @@ func (c *call) listAccounts(filters map[string]any) *apiError {
 
 func (c *call) createSubaccount(fields map[string]any, status int) *apiError {
 	if c.auth.owner != "" {
-		return newErr(http.StatusForbidden, CodeForbidden, "Sub-account %s cannot create sub-accounts; use the parent account's credentials", c.auth.sid)
+		return newErr(http.StatusBadRequest, CodeNestedSubaccount, "Subaccounts cannot contain subaccounts: %s is a sub-account; use the main account's credentials", c.auth.sid)
 	}
 	n := 0
 	for _, a := range c.s.accounts {
@@ -72,7 +72,7 @@ func (c *call) createSubaccount(fields map[string]any, status int) *apiError {
 	}
 	if n >= c.s.opts.MaxSubaccounts {
 		return newErr(http.StatusBadRequest, CodeSubaccountLimit,
-			"Account %s has reached its limit of %d sub-accounts; close one or ask Twilio Support to raise the limit", c.auth.sid, c.s.opts.MaxSubaccounts)
+			"Reached maximum number of subaccounts (%[2]d) for account %[1]s; close one or ask Twilio Support to raise the limit", c.auth.sid, c.s.opts.MaxSubaccounts)
 	}
 	name, _ := fields["friendly_name"].(string)
 	if name == "" {

@@ -383,7 +383,7 @@ func TestSubaccounts(t *testing.T) {
 		t.Errorf("sub-account on the parent's path: %d %d", re.Status, re.Code)
 	}
 	_, err = own.Api.CreateAccount(nil)
-	if re := restErr(t, err); re.Status != http.StatusForbidden {
+	if re := restErr(t, err); re.Status != http.StatusBadRequest || re.Code != emulator.CodeNestedSubaccount {
 		t.Errorf("sub-account creating a sub-account: %d %d", re.Status, re.Code)
 	}
 	if accts, err := parent.Api.ListAccount(nil); err != nil || len(accts) != 2 {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
@@ -100,11 +101,11 @@ func sample(p *catalog.Param) any {
 	case "http-method":
 		return "POST"
 	}
-	sampleSeq++ // unique names must stay unique
-	return fmt.Sprintf("v-%s-%d", strings.ToLower(p.Name), sampleSeq)
+	// unique names must stay unique
+	return fmt.Sprintf("v-%s-%d", strings.ToLower(p.Name), sampleSeq.Add(1))
 }
 
-var sampleSeq int
+var sampleSeq atomic.Int64
 
 // encode adds a sample value to a form as twilio-go would send it.
 func encode(form url.Values, p *catalog.Param, v any) {

@@ -4,32 +4,79 @@
 // A Server is an http.Handler. It routes on the first label of the Host
 // header ("sync" for sync.twilio.com, "serverless-upload", ...) and the
 // path, matched against every list and instance template of the catalog
-// (a trie built once). twilio-go works unchanged with the rewriting
-// transport of internal/twiliohttp; tests use package emulatortest.
+// (a trie built once in New). twilio-go works unchanged with the rewriting
+// transport of internal/twiliohttp; tests use package emulatortest, other
+// processes the twilio-emulator command.
 //
-// What it does:
-//   - Basic auth with an account SID and auth token, an API key SID and
-//     secret, or a sub-account SID with its own or its parent's token.
-//     Anything else is 401 with Twilio error 20003.
-//   - Stateful CRUD for every catalog resource: POST to a list creates
-//     (form-encoded, or JSON where the catalog says so), GET/POST/DELETE on
-//     an instance fetch, update (merge) and delete (children go too). Lists
-//     page with Twilio's envelopes: {"<key>": [...], "meta": {...}} for the
-//     newer APIs, uri/first_page_uri/next_page_uri/start/end for the
-//     2010-04-01 API. PageSize (max 1000), Page and PageToken are honoured;
-//     list filters that name a property (FriendlyName, PhoneNumber...)
-//     filter by equality.
-//   - Responses carry every property of the catalog schema, null when
-//     unknown; request parameters map onto properties by name; SIDs are the
-//     catalog prefix + 32 hex digits; dates use each property's format;
-//     url/uri and links/subresource_uris point at real paths. Sync,
-//     Serverless and Conversations instances may be addressed by
-//     unique_name. Parents in a path must exist (404 otherwise).
-//   - Errors are Twilio's {"code","message","more_info","status"}: 20003
-//     (401), 20404 (404), 20001 for missing, mistyped or invalid enum
-//     parameters (400, always), 20001 for parameters the operation does not
-//     define (400, strict mode: the default; Options.Lenient turns it off),
-//     54301 for a taken unique_name (409), 20429 (429, injected).
-//   - Inspection: Requests, ResetRequests, Inventory, Get, Reset, and the
-//     same over HTTP under /__emulator/ (see serveAdmin).
+// # Requests
+//
+// Basic auth: an account SID with its auth token; an API key SID (SK...)
+// with its secret; a sub-account SID with its own token or with its
+// parent's token (the parent acting on the sub-account). Anything else,
+// and any credential of a closed account, is 401 with error 20003.
+//
+// Every catalog resource is stateful: POST to a list creates (form-encoded,
+// or JSON where the catalog says Body "json"), GET/POST/DELETE on an
+// instance fetch, update (merge) and delete; deleting a parent deletes
+// everything below it. Parents named in a path must exist (404, 20404).
+// Sync, Serverless and Conversations instances may be addressed by
+// unique_name; a taken unique_name is 409 with 54301.
+//
+// Parameters are checked against the operation: missing required ones,
+// values of the wrong type and values outside an enum are 400 with 20001
+// and a message naming the parameter, always. By default (strict) a
+// parameter the operation does not define is also 400, naming the
+// parameter and the operation ID; Options.Lenient accepts it as Twilio
+// would (silently).
+//
+// Responses carry every property of the catalog schema, null when unknown.
+// Parameters map onto properties by name (FriendlyName -> friendly_name),
+// typed like the property (booleans, integers, arrays, JSON objects).
+// SIDs are the catalog prefix + 32 hex digits (seeded by Options.Seed);
+// account_sid and parent SIDs come from the path; date_created and
+// date_updated use each property's format (ISO 8601 or RFC 2822); url (or
+// the 2010 API's uri), links and subresource_uris point at real paths.
+//
+// Lists page with Twilio's envelopes: {"<key>": [...], "meta": {page,
+// page_size, first_page_url, previous_page_url, url, next_page_url, key}}
+// for the newer APIs; uri, first_page_uri, next_page_uri,
+// previous_page_uri, page, page_size, start and end for 2010-04-01.
+// PageSize (default 50, max 1000), Page and PageToken are honoured; list
+// parameters that name a property (FriendlyName, PhoneNumber, Status...)
+// filter by equality. Items are listed oldest first.
+//
+// # Accounts
+//
+// The 2010 Accounts API creates sub-accounts (SID and auth_token in the
+// response), at most Options.MaxSubaccounts (1000 by default) open ones
+// per main account (then 400, 21480); sub-accounts cannot create any (400,
+// 21101). Status=closed (by the parent) closes one for good: its
+// credentials and API keys stop working and its resources are gone. A
+// main account's credentials act on its sub-accounts' 2010 paths
+// (/2010-04-01/Accounts/{SubSid}/...). Keys created through
+// /2010-04-01/Accounts/{Sid}/Keys.json authenticate until deleted; their
+// secret is in the create response only.
+//
+// # Serverless
+//
+// serverless-upload.twilio.com takes multipart uploads of Function and
+// Asset Versions (POST .../Functions/{Sid}/Versions or
+// .../Assets/{Sid}/Versions with fields Path and Visibility and the file
+// part Content); a Function Version's content is served by its Content
+// endpoint. A Build (FunctionVersions, AssetVersions, Dependencies as a
+// JSON array string, Runtime) reads "building" until Options.BuildDelay has
+// passed on the Options.Now clock, then "completed" — or "failed" when a
+// function's content contains FailBuildMarker or Options.FailBuild returns
+// true. Only completed builds can be deployed; a Deployment sets its
+// Environment's build_sid. Environments get
+// domain_name "<service unique name>-<4 digits>[-<domain suffix>].twil.io".
+//
+// # Faults and inspection
+//
+// Options.Faults (or SetFaults, or PUT /__emulator/faults) inject, per API
+// request and drawn from the seeded generator: a rate of 429s (20429, with
+// Retry-After), a rate of 503s, a rate of dropped connections, and a fixed
+// added latency. Requests, ResetRequests, Inventory, Get and Reset inspect
+// the state; the same is served under /__emulator/ (see serveAdmin),
+// never faulted and without authentication (bind to loopback).
 package emulator

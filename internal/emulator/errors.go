@@ -17,11 +17,11 @@ const (
 	CodeConflict         = 54301 // unique name already taken (Sync's code; most APIs answer 409)
 	CodeTooManyRequests  = 20429 // rate limited
 	CodeServiceUnavail   = 20500 // internal error / unavailable
-	// CodeSubaccountLimit answers a sub-account creation beyond the limit.
-	// Twilio does not document a dedicated code for it; 20008 ("resource
-	// not accessible with this account") is the closest, see the package doc.
-	CodeSubaccountLimit = 20008
-	CodeForbidden       = 20403 // permission denied (parent-only actions)
+	// CodeSubaccountLimit: "Reached maximum number of subaccounts".
+	CodeSubaccountLimit = 21480
+	// CodeNestedSubaccount: "Subaccounts cannot contain subaccounts".
+	CodeNestedSubaccount = 21101
+	CodeForbidden        = 20403 // permission denied (parent-only actions)
 )
 
 // apiError is a Twilio REST error body.
