@@ -111,7 +111,7 @@ func runDemo(ctx context.Context, base action.Env, w io.Writer) error {
 	keep := []string{}
 	for _, kv := range base.Environ {
 		k, _, _ := strings.Cut(kv, "=")
-		if k == "PATH" || k == "HOME" || k == "TMPDIR" || k == "PULUMI_ROOT" {
+		if k == "PATH" || k == "HOME" || k == "TMPDIR" || k == "PULUMI_ROOT" || k == "RUNNER_DEBUG" {
 			keep = append(keep, kv)
 		}
 	}

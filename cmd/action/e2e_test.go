@@ -29,7 +29,7 @@ var (
 )
 
 // actionBinary builds cmd/action once per test run.
-func actionBinary(t *testing.T) string {
+func actionBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "action-e2e-")
@@ -53,7 +53,7 @@ func actionBinary(t *testing.T) string {
 // world is one repository's CI: the emulator with an account per
 // environment, the fake GitHub API, a file backend, the program checkout.
 type world struct {
-	t        *testing.T
+	t        testing.TB
 	bin      string
 	emu      *emulatortest.Env
 	gh       *fakegithub.Server
@@ -74,7 +74,7 @@ const (
 	githubToken = "ghs_e2eTokenValue0123456789abcdef"
 )
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	w := &world{t: t, bin: actionBinary(t), token: githubToken}
 	w.accounts = map[string]emulator.Account{

@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
@@ -92,7 +93,7 @@ func Run(ctx context.Context, env Env) error {
 	getenv := getenvFrom(env.Environ)
 	masked := newMaskWriter(env.Stdout)
 	gha := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(masked))
-	r := &runner{env: env, getenv: getenv, gha: gha, out: masked}
+	r := &runner{env: env, getenv: getenv, gha: gha, out: masked, start: time.Now()}
 	err := r.run(ctx)
 	if err != nil {
 		gha.Errorf("%s", escapeCommand(err.Error()))
@@ -109,6 +110,15 @@ type runner struct {
 	plan   event.Plan
 	target naming.Target
 	masked map[string]bool
+	start  time.Time
+}
+
+// phase writes how long the run has taken so far, as a ::debug:: line
+// (shown when the workflow runs with debug logging, RUNNER_DEBUG=1).
+func (r *runner) phase(name string) {
+	if r.getenv("RUNNER_DEBUG") == "1" {
+		r.gha.Debugf("%s at %dms", name, time.Since(r.start).Milliseconds())
+	}
 }
 
 func (r *runner) mask(v string) {
@@ -201,7 +211,9 @@ func (r *runner) run(ctx context.Context) error {
 	if err := check(ctx, cr, apiURL); err != nil {
 		return err
 	}
+	r.phase("credentials checked")
 	cmd := <-cmdc
+	r.phase("pulumi CLI found")
 	if cmd.err != nil {
 		return cmd.err
 	}
@@ -334,6 +346,7 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 		Env: env, SecretsProvider: r.in.SecretsProvider, Config: cfg,
 		Operation: r.plan.Operation, Refresh: r.in.Refresh, Parallel: r.in.Parallel, Targets: r.in.Targets,
 		ExpectNoChanges: r.in.ExpectNoChanges, Message: r.in.Message, RemoveStack: r.plan.RemoveStack,
+		Trace: r.phase,
 	}, nil
 }
 
@@ -385,6 +398,7 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 		func(e events.EngineEvent) { col.Add(e) },
 		func(e events.EngineEvent) { lg.Event(e) })
 	lg.Close()
+	r.phase("pulumi " + op + " done")
 
 	if res.Missing {
 		r.gha.Noticef("%s", escapeCommand(fmt.Sprintf("stack %s does not exist: nothing to %s", s.Stack, op)))
@@ -430,6 +444,7 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 			outs["comment-url"] = url
 		}
 	}
+	r.phase("comment done")
 	r.gha.AddStepSummary(md)
 	if err := r.setOutputs(outs); err != nil && runErr == nil {
 		runErr = err

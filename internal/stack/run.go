@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,22 +14,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
 )
-
-// NewCommand finds the Pulumi CLI at root/bin/pulumi (it runs `pulumi
-// version` once to check it).
-func NewCommand(root string) (auto.PulumiCommand, error) {
-	if _, err := os.Stat(filepath.Join(root, "bin", "pulumi")); err != nil {
-		return nil, fmt.Errorf("find the Pulumi CLI: %w; set PULUMI_ROOT to the folder that holds bin/pulumi", err)
-	}
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, SkipVersionCheck: true})
-	if err != nil {
-		return nil, fmt.Errorf("find the Pulumi CLI in %s: %w", root, err)
-	}
-	return cmd, nil
-}
 
 // Output is one stack output. Value is the output's text: strings as they
 // are, anything else as JSON.
@@ -77,42 +64,161 @@ type Sink func(events.EngineEvent)
 // left holding the stack (pulumi cancel) and returns ctx's error.
 func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink) (Result, error) {
 	var res Result
+	trace := s.Trace
+	if trace == nil {
+		trace = func(string) {}
+	}
 	ws, err := auto.NewLocalWorkspace(ctx, s.workspaceOptions(cmd)...)
 	if err != nil {
 		return res, fmt.Errorf("open the Pulumi project in %s: %w", s.WorkDir, err)
 	}
-	st, err := auto.SelectStack(ctx, s.Stack, ws)
-	switch {
-	case err == nil:
-	case auto.IsSelectStack404Error(err) && (s.Operation == event.Preview || s.Operation == event.Up):
-		st, err = auto.NewStack(ctx, s.Stack, ws)
-		if err != nil {
-			return res, fmt.Errorf("create stack %s: %w", s.Stack, err)
-		}
-		res.Created = true
-	case auto.IsSelectStack404Error(err):
-		res.Missing = true
-		return res, nil
-	default:
+	// Every command names the stack (--stack), so `pulumi stack select`
+	// would only cost a CLI start: the stack is selected lazily, and a
+	// missing one shows up as the first command's "no stack named" error.
+	st, err := auto.SelectStack(ctx, s.Stack, lazyWorkspace{ws})
+	if err != nil {
 		return res, fmt.Errorf("select stack %s: %w", s.Stack, err)
 	}
-
-	if err := s.checkOwner(ctx, &st, res.Created); err != nil {
-		return res, err
+	canCreate := s.Operation == event.Preview || s.Operation == event.Up
+	// missing handles a "no stack named" error: preview and up create the
+	// stack (and record its owner); the others report Missing.
+	missing := func(err error) (handled bool, _ error) {
+		if !auto.IsSelectStack404Error(err) || res.Created {
+			return false, nil
+		}
+		if !canCreate {
+			res.Missing = true
+			return true, nil
+		}
+		if st, err = auto.NewStack(ctx, s.Stack, ws); err != nil {
+			return true, fmt.Errorf("create stack %s: %w", s.Stack, err)
+		}
+		res.Created = true
+		trace("stack created")
+		if err := st.SetTag(ctx, OwnerTag, s.Branch); err != nil {
+			return true, fmt.Errorf("set stack tag %s: %w", OwnerTag, err)
+		}
+		return true, s.applyConfig(ctx, &st, ws)
 	}
-	if len(s.Config) > 0 {
+
+	if err := s.checkOwner(ctx, &st); err != nil {
+		if handled, herr := missing(err); !handled {
+			return res, err
+		} else if herr != nil || res.Missing {
+			return res, herr
+		}
+	}
+	trace("owner checked")
+	if !res.Created {
+		if err := s.applyConfig(ctx, &st, ws); err != nil {
+			if handled, herr := missing(err); !handled {
+				return res, err
+			} else if herr != nil || res.Missing {
+				return res, herr
+			}
+		}
+	}
+	trace("config set")
+
+	for attempt := 0; ; attempt++ {
+		r, err := s.operate(ctx, &st, sinks, trace)
+		if attempt == 0 && err != nil && ctx.Err() == nil {
+			if handled, herr := missing(err); handled {
+				if herr != nil || res.Missing {
+					return res, herr
+				}
+				continue // created: run it again
+			}
+		}
+		r.Created, r.Missing = res.Created, res.Missing
+		res = r.Result
+		if ctx.Err() != nil {
+			res.Cancelled = true
+			unlock(ctx, ws, s.Stack)
+			return res, fmt.Errorf("%s cancelled: %w", s.Operation, ctx.Err())
+		}
+		if err != nil {
+			return res, fmt.Errorf("pulumi %s on %s: %w", s.Operation, s.Stack, err)
+		}
+		if s.Operation == event.Up || s.Operation == event.Refresh {
+			res.Outputs, err = outputs(ctx, &st, r.stackOutputs)
+			if err != nil {
+				return res, err
+			}
+		}
+		return res, nil
+	}
+}
+
+// lazyWorkspace skips `pulumi stack select` (see Run).
+type lazyWorkspace struct{ auto.Workspace }
+
+func (lazyWorkspace) SelectStack(context.Context, string) error { return nil }
+
+// applyConfig stores the config input. Plain values are written straight
+// into Pulumi.<stack>.yaml (no CLI start); secrets need the stack's
+// secrets provider, so they go through `pulumi config set-all`.
+func (s Settings) applyConfig(ctx context.Context, st *auto.Stack, ws auto.Workspace) error {
+	if len(s.Config) == 0 {
+		return nil
+	}
+	secret := false
+	for _, c := range s.Config {
+		secret = secret || c.Secret
+	}
+	if secret {
 		cm := auto.ConfigMap{}
 		for _, c := range s.Config {
 			cm[c.Key] = auto.ConfigValue{Value: c.Value, Secret: c.Secret}
 		}
 		if err := st.SetAllConfig(ctx, cm); err != nil {
-			return res, fmt.Errorf("set stack config: %w", err)
+			return fmt.Errorf("set stack config: %w", err)
 		}
+		return nil
 	}
+	proj, err := ws.ProjectSettings(ctx)
+	if err != nil {
+		return fmt.Errorf("set stack config: %w", err)
+	}
+	ps, err := ws.StackSettings(ctx, s.Stack)
+	if err != nil {
+		if !strings.Contains(err.Error(), "unable to find stack settings") {
+			return fmt.Errorf("set stack config: %w", err)
+		}
+		ps = &workspace.ProjectStack{}
+	}
+	if ps.Config == nil {
+		ps.Config = config.Map{}
+	}
+	for _, c := range s.Config {
+		name := c.Key
+		if !strings.Contains(name, ":") {
+			name = string(proj.Name) + ":" + name
+		}
+		k, err := config.ParseKey(name)
+		if err != nil {
+			return fmt.Errorf("config input %s: %w", c.Key, err)
+		}
+		ps.Config[k] = config.NewValue(c.Value)
+	}
+	if err := ws.SaveStackSettings(ctx, s.Stack, ps); err != nil {
+		return fmt.Errorf("set stack config: %w", err)
+	}
+	return nil
+}
 
+type opResult struct {
+	Result
+	stackOutputs map[string]any
+}
+
+// operate runs the operation once, fanning the engine events out to sinks.
+func (s Settings) operate(ctx context.Context, st *auto.Stack, sinks []Sink, trace func(string)) (opResult, error) {
+	var res opResult
+	var err error
 	ch := make(chan events.EngineEvent)
 	done := make(chan struct{})
-	var stackOutputs map[string]any
+	var stackOutputs map[string]any // owned by the reader until done
 	go func() {
 		defer close(done)
 		for e := range ch {
@@ -164,58 +270,47 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 		<-done
 		return res, fmt.Errorf("run %q: not an operation", s.Operation)
 	}
-	// The SDK closes ch only when the CLI ran; make sure the reader ends.
+	// The SDK closes ch once the CLI ran; if it never started, the reader
+	// is left waiting rather than this run.
 	select {
 	case <-done:
+		res.stackOutputs = stackOutputs
 	case <-time.After(5 * time.Second):
 	}
 	res.Counts = summary
-
-	if ctx.Err() != nil {
-		res.Cancelled = true
-		unlock(&st)
-		return res, fmt.Errorf("%s cancelled: %w", s.Operation, ctx.Err())
-	}
-	if err != nil {
-		return res, fmt.Errorf("pulumi %s on %s: %w", s.Operation, s.Stack, err)
-	}
-	if s.Operation == event.Up || s.Operation == event.Refresh {
-		res.Outputs, err = outputs(ctx, &st, stackOutputs)
-		if err != nil {
-			return res, err
-		}
-	}
-	return res, nil
+	trace("operation done")
+	return res, err
 }
 
 // unlock runs `pulumi cancel` after a cancelled operation: a no-op when the
 // CLI released the stack itself, and what frees it when it could not.
-func unlock(st *auto.Stack) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+func unlock(ctx context.Context, ws auto.Workspace, name string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	_ = st.Cancel(ctx)
+	if st, err := auto.SelectStack(ctx, name, ws); err == nil {
+		_ = st.Cancel(ctx)
+	}
 }
 
-func (s Settings) checkOwner(ctx context.Context, st *auto.Stack, created bool) error {
-	if s.Operation != event.Up && s.Operation != event.Destroy && !created {
+// checkOwner enforces OwnerTag before up and destroy of an existing
+// stack; a stack without the tag is adopted by its first up. A missing
+// stack comes back as the CLI's "no stack named" error.
+func (s Settings) checkOwner(ctx context.Context, st *auto.Stack) error {
+	if s.Operation != event.Up && s.Operation != event.Destroy {
 		return nil
 	}
-	if !created {
-		owner, err := st.GetTag(ctx, OwnerTag)
-		if err != nil && !strings.Contains(err.Error(), "not found") {
-			return fmt.Errorf("read stack tag %s: %w", OwnerTag, err)
-		}
-		owner = strings.TrimSpace(owner)
-		switch {
-		case owner == s.Branch:
-			return nil
-		case owner != "" && s.CheckOwner:
-			return &OwnerError{Stack: s.Stack, Owner: owner, Branch: s.Branch}
-		case owner != "":
-			return nil // named explicitly: shared on purpose
-		case s.Operation == event.Destroy:
-			return nil
-		}
+	tags, err := st.ListTags(ctx)
+	if err != nil {
+		return err
+	}
+	owner := strings.TrimSpace(tags[OwnerTag])
+	switch {
+	case owner == s.Branch:
+		return nil
+	case owner != "" && s.CheckOwner:
+		return &OwnerError{Stack: s.Stack, Owner: owner, Branch: s.Branch}
+	case owner != "" || s.Operation == event.Destroy:
+		return nil // named explicitly (shared on purpose), or nothing to adopt
 	}
 	if err := st.SetTag(ctx, OwnerTag, s.Branch); err != nil {
 		return fmt.Errorf("set stack tag %s: %w", OwnerTag, err)

@@ -55,6 +55,9 @@ type Settings struct {
 	ExpectNoChanges bool
 	Message         string
 	RemoveStack     bool // destroy only: remove the stack afterwards
+
+	// Trace, when set, is told when each step of Run ends (for timing).
+	Trace func(step string) `json:"-"`
 }
 
 // ConfigValue is one stack configuration value.

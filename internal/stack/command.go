@@ -1,0 +1,129 @@
+package stack
+
+import (
+	"bytes"
+	"context"
+	"debug/buildinfo"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/blang/semver"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+)
+
+// versionSymbol is where the Pulumi build stamps the CLI's version.
+const versionSymbol = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version="
+
+// NewCommand returns the Pulumi CLI at root/bin/pulumi for the Automation
+// API. The CLI's version is read from the binary's build information (the
+// -X ...version.Version our tool script and Pulumi's releases stamp), which
+// saves starting the 100 MB CLI once per run just to print it; a binary
+// without it goes through auto.NewPulumiCommand (`pulumi version`).
+func NewCommand(root string) (auto.PulumiCommand, error) {
+	path := filepath.Join(root, "bin", "pulumi")
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("find the Pulumi CLI: %w; set PULUMI_ROOT to the folder that holds bin/pulumi", err)
+	}
+	if v, ok := stampedVersion(path); ok {
+		return command{path: path, version: v}, nil
+	}
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, SkipVersionCheck: true})
+	if err != nil {
+		return nil, fmt.Errorf("find the Pulumi CLI in %s: %w", root, err)
+	}
+	return cmd, nil
+}
+
+func stampedVersion(path string) (semver.Version, bool) {
+	info, err := buildinfo.ReadFile(path)
+	if err != nil {
+		return semver.Version{}, false
+	}
+	for _, s := range info.Settings {
+		if s.Key != "-ldflags" {
+			continue
+		}
+		i := strings.Index(s.Value, versionSymbol)
+		if i < 0 {
+			continue
+		}
+		rest := strings.Trim(s.Value[i+len(versionSymbol):], `'"`)
+		if j := strings.IndexAny(rest, ` '"`); j >= 0 {
+			rest = rest[:j]
+		}
+		v, err := semver.ParseTolerant(rest)
+		return v, err == nil
+	}
+	return semver.Version{}, false
+}
+
+// command runs the CLI the way auto's own PulumiCommand does: always
+// non-interactive, the CLI's folder first on PATH (so the YAML host and
+// providers next to it are found), SIGINT on cancellation with a 10 s grace
+// before SIGKILL so the engine can save state and release the stack.
+type command struct {
+	path    string
+	version semver.Version
+}
+
+var _ auto.PulumiCommand = command{}
+
+func (c command) Version() semver.Version { return c.version }
+
+func (c command) Run(ctx context.Context, workdir string, stdin io.Reader, additionalOutput, additionalErrorOutput []io.Writer,
+	additionalEnv []string, args ...string,
+) (string, string, int, error) {
+	flags := args
+	if i := slices.Index(args, "--"); i >= 0 {
+		flags = args[:i]
+	}
+	if !slices.Contains(flags, "--non-interactive") {
+		args = append([]string{"--non-interactive"}, args...)
+	}
+	cmd := exec.CommandContext(ctx, c.path, args...)
+	cmd.Dir = workdir
+	env := append(os.Environ(), additionalEnv...)
+	env = append(env, "PULUMI_AUTOMATION_API=true")
+	cmd.Env = prependPath(env, filepath.Dir(c.path))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = io.MultiWriter(append(additionalOutput, &stdout)...)
+	cmd.Stderr = io.MultiWriter(append(additionalErrorOutput, &stderr)...)
+	cmd.Stdin = stdin
+	cmd.Cancel = func() error {
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			_ = cmd.Process.Kill()
+		}
+		return nil
+	}
+	cmd.WaitDelay = 10 * time.Second
+	err := cmd.Run()
+	code := -2 // auto's unknownErrorCode
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err == nil {
+		code = 0
+	}
+	return stdout.String(), stderr.String(), code, err
+}
+
+// prependPath puts dir first in the last PATH entry of env (the one exec
+// uses).
+func prependPath(env []string, dir string) []string {
+	out := slices.Clone(env)
+	for i := len(out) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(out[i], "PATH="); ok {
+			if v != "" {
+				v = string(os.PathListSeparator) + v
+			}
+			out[i] = "PATH=" + dir + v
+			return out
+		}
+	}
+	return append(out, "PATH="+dir)
+}
