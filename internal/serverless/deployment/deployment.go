@@ -70,9 +70,9 @@ func (d *Deployment) Schema() schema.ResourceSpec {
 		"path": {TypeSpec: str, Description: "The project folder, relative to the Pulumi program: Functions under `functions/` " +
 			"(`*.protected.js`, `*.private.js`, others public), Assets under `assets/` (same suffixes before the extension), " +
 			"an optional `.env` and `package.json`."},
-		"serviceName": {TypeSpec: str, Description: "The Serverless Service's unique name (1-50 letters, digits, '-'); " +
+		"serviceName": {TypeSpec: str, WillReplaceOnChanges: true, Description: "The Serverless Service's unique name (1-50 letters, digits, '-'); " +
 			"found or created. Changing it replaces the deployment."},
-		"environment": {TypeSpec: str, Description: "The environment's domain suffix (up to 16 lower case letters, digits, '-'). " +
+		"environment": {TypeSpec: str, WillReplaceOnChanges: true, Description: "The environment's domain suffix (up to 16 lower case letters, digits, '-'). " +
 			"Defaults to the stack name made URL-safe; an empty string is the production (bare) domain. Changing it replaces the deployment."},
 		"variables": {TypeSpec: strMap, Secret: true, Description: "Environment variables, over those in the folder's `.env` " +
 			"(ACCOUNT_SID and AUTH_TOKEN there are skipped). Stored as secrets."},
