@@ -29,7 +29,7 @@ func readInput(r *http.Request) (*input, *apiError) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch {
 	case r.Method == http.MethodPost && ct == "multipart/form-data":
-		if err := r.ParseMultipartForm(32 << 20); err != nil {
+		if err := r.ParseMultipartForm(8 << 20); err != nil { // larger parts go to temporary files
 			return in, errParam("Invalid multipart body: %v", err)
 		}
 		in.form = url.Values{}

@@ -52,6 +52,10 @@ type Options struct {
 	// versions. A build also fails, without a hook, when a function's
 	// content contains FailBuildMarker.
 	FailBuild func(buildSID string, functions map[string][]byte) bool
+	// MaxUploadBytes rejects larger Function and Asset Version uploads
+	// (400, 20001, naming the Path); zero means 25 MiB, the largest asset
+	// Twilio Serverless takes as we understand its limits.
+	MaxUploadBytes int64
 	// RequestLogLimit caps the request log (oldest dropped first); zero
 	// means 100,000 entries, negative means no log.
 	RequestLogLimit int
@@ -149,6 +153,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if s.logCap == 0 {
 		s.logCap = 100_000
+	}
+	if s.opts.MaxUploadBytes == 0 {
+		s.opts.MaxUploadBytes = 25 << 20
 	}
 	if s.opts.MaxSubaccounts == 0 {
 		s.opts.MaxSubaccounts = 1000

@@ -226,6 +226,9 @@ func (c *call) serveUpload() *apiError {
 	if !strings.HasPrefix(path, "/") {
 		return errParam("Invalid Path %q: it must start with /", path)
 	}
+	if int64(len(content)) > c.s.opts.MaxUploadBytes {
+		return errParam("Invalid Content for %s: %d bytes is over the limit of %d bytes", path, len(content), c.s.opts.MaxUploadBytes)
+	}
 	vis := c.in.form.Get("Visibility")
 	if vis == "" {
 		return errParam("Missing required parameter Visibility in the post body")

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -63,6 +64,7 @@ func TestServerlessDeploy(t *testing.T) {
 	env := emulatortest.New(t, func(o *emulator.Options) {
 		o.Now = clk.Now
 		o.BuildDelay = 10 * time.Second
+		o.MaxUploadBytes = 1024
 	})
 	c := env.RestClient().ServerlessV1
 
@@ -167,6 +169,7 @@ func TestServerlessDeploy(t *testing.T) {
 		"bad visibility": {map[string]string{"Path": "/a", "Visibility": "secret"}, "x"},
 		"no path":        {map[string]string{"Visibility": "public"}, "x"},
 		"unknown field":  {map[string]string{"Path": "/a", "Visibility": "public", "Extra": "1"}, "x"},
+		"too large":      {map[string]string{"Path": "/big", "Visibility": "public"}, strings.Repeat("x", 2048)},
 	} {
 		st, out := upload(t, env, "/v1/Services/"+*svc.Sid+"/Functions/"+*fn.Sid+"/Versions", tc.fields, tc.content)
 		if st != http.StatusBadRequest || out["code"] != float64(20001) {
