@@ -522,3 +522,37 @@ func TestInspectionOverHTTP(t *testing.T) {
 		t.Errorf("after reset: %d objects, %d requests", len(inv), len(reqs))
 	}
 }
+
+// TestSingletonsAndCascade writes a service's configuration (an
+// instance-only resource), reads it back, and checks that deleting the
+// service removes it and every child.
+func TestSingletonsAndCascade(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t)
+	c := newAPIClient(t, env)
+	const host = "conversations.twilio.com"
+	_, svc, _ := c.do("POST", host, "/v1/Services", url.Values{"FriendlyName": {"chat"}}, nil)
+	base := "/v1/Services/" + svc["sid"].(string)
+	if st, cfg, _ := c.do("GET", host, base+"/Configuration", nil, nil); st != 200 || cfg["chat_service_sid"] != svc["sid"] || cfg["reachability_enabled"] != nil {
+		t.Fatalf("default configuration: %d %v", st, cfg)
+	}
+	if st, cfg, _ := c.do("POST", host, base+"/Configuration", url.Values{"ReachabilityEnabled": {"true"}}, nil); st != 200 || cfg["reachability_enabled"] != true {
+		t.Fatalf("update configuration: %d %v", st, cfg)
+	}
+	if _, cfg, _ := c.do("GET", host, base+"/Configuration", nil, nil); cfg["reachability_enabled"] != true {
+		t.Errorf("configuration not kept: %v", cfg)
+	}
+	c.do("POST", host, base+"/Conversations", url.Values{"FriendlyName": {"c"}}, nil)
+	if n := len(env.Server.Inventory(env.AccountSID)); n != 3 {
+		t.Fatalf("inventory %d, want service, configuration, conversation", n)
+	}
+	if st, _, _ := c.do("DELETE", host, base, nil, nil); st != 204 {
+		t.Fatalf("delete service: %d", st)
+	}
+	if inv := env.Server.Inventory(env.AccountSID); len(inv) != 0 {
+		t.Errorf("left after deleting the service: %+v", inv)
+	}
+	if st, _, _ := c.do("GET", host, base+"/Configuration", nil, nil); st != 404 {
+		t.Errorf("configuration of a deleted service: %d", st)
+	}
+}

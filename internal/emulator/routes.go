@@ -87,6 +87,9 @@ type resInfo struct {
 	uniqueAddr bool   // instances may be addressed by unique_name
 	singleton  bool
 	isAccount  bool
+	// nested: some resource lives below an instance of this one, so a
+	// delete must sweep the paths under it.
+	nested bool
 	// propOf maps a parameter name (any case, no underscores) to the
 	// response property it sets.
 	propOf map[string]*catalog.Property
@@ -194,6 +197,26 @@ func buildRouter(c *catalog.Catalog) *router {
 		if in.nParents > 0 && in.list != nil {
 			if p := in.parents[in.nParents-1]; p != nil {
 				p.children = append(p.children, in)
+			}
+		}
+	}
+	templates := map[string][]string{} // product -> normalized templates
+	for _, in := range rt.infos {
+		for _, segs := range [][]seg{in.list, in.inst} {
+			if segs != nil {
+				templates[in.res.Product] = append(templates[in.res.Product], normTemplate(segs))
+			}
+		}
+	}
+	for _, in := range rt.infos {
+		if in.inst == nil {
+			continue
+		}
+		prefix := strings.TrimSuffix(normTemplate(in.inst), ".json") + "/"
+		for _, t := range templates[in.res.Product] {
+			if strings.HasPrefix(t, prefix) {
+				in.nested = true
+				break
 			}
 		}
 	}

@@ -85,7 +85,7 @@ func (st *store) put(o *object) {
 // remove deletes o and, when its resource has children, everything below it.
 func (st *store) remove(o *object) {
 	st.unlink(o)
-	if len(o.info.children) == 0 {
+	if !o.info.nested {
 		return
 	}
 	prefix := strings.TrimSuffix(o.key, ".json") + "/"
