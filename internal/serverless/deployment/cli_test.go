@@ -11,6 +11,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
+	"github.com/tdeploy/twilio-deploy-action/internal/serverless/deployment"
 	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
 )
 
@@ -18,12 +19,12 @@ import (
 // registered (./testplugin) into a temporary folder, which goes first on
 // PATH. Once cmd/pulumi-resource-twilio registers the resource, bin/ is
 // enough and this can go.
-func pluginDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(dir, "pulumi-resource-twilio"), "./testplugin")
+func pluginDir(tb testing.TB) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	cmd := exec.CommandContext(tb.Context(), "go", "build", "-o", filepath.Join(dir, "pulumi-resource-twilio"), "./testplugin")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build test plugin: %v\n%s", err, out)
+		tb.Fatalf("build test plugin: %v\n%s", err, out)
 	}
 	return dir
 }
@@ -116,12 +117,7 @@ func TestPulumiCLI(t *testing.T) {
 	env := emulatortest.New(t, func(o *emulator.Options) { o.BuildDelay = 200 * time.Millisecond })
 	work := t.TempDir()
 	copyTree(t, "../testdata/project", filepath.Join(work, "app"))
-	if err := os.WriteFile(filepath.Join(work, "Pulumi.yaml"), []byte(program), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	penv := testenv.PulumiEnv(t,
-		"PATH="+plugins+string(os.PathListSeparator)+testenv.BinDir(t)+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"TWILIO_ACCOUNT_SID="+env.AccountSID, "TWILIO_AUTH_TOKEN="+env.AuthToken, "TWILIO_API_URL="+env.URL)
+	penv := programEnv(t, work, plugins, env)
 	pulumi := func(args ...string) string {
 		start := time.Now()
 		out := testenv.Pulumi(t, work, penv, args...)
@@ -242,6 +238,60 @@ func TestPulumiCLI(t *testing.T) {
 		if strings.Contains(s, secret) {
 			t.Errorf("secret value shown")
 		}
+	}
+}
+
+// programEnv writes the YAML program into work and returns the Pulumi
+// environment: the plugin folder first on PATH, credentials and the API
+// URL of the emulator.
+func programEnv(tb testing.TB, work, plugins string, env *emulatortest.Env) []string {
+	tb.Helper()
+	if err := os.WriteFile(filepath.Join(work, "Pulumi.yaml"), []byte(program), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return testenv.PulumiEnv(tb,
+		"PATH="+plugins+string(os.PathListSeparator)+testenv.BinDir(tb)+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"TWILIO_ACCOUNT_SID="+env.AccountSID, "TWILIO_AUTH_TOKEN="+env.AuthToken, "TWILIO_API_URL="+env.URL)
+}
+
+// BenchmarkPulumiCLI100Files is BenchmarkDeploy100Files through the real
+// Pulumi CLI: one `pulumi up` per op on a generated 100-file project, the
+// emulator answering with 50 ms latency. Wall time includes the engine and
+// plugin start-up.
+//
+//	go test ./internal/serverless/deployment -run '^$' -bench PulumiCLI -benchtime 1x
+func BenchmarkPulumiCLI100Files(b *testing.B) {
+	plugins := pluginDir(b)
+	for _, sc := range []string{"first", "one-change", "no-change"} {
+		b.Run(sc, func(b *testing.B) {
+			var uploads, builds, reqs int
+			for b.Loop() {
+				b.StopTimer()
+				env := emulatortest.New(b)
+				work := b.TempDir()
+				deployment.GenProject(b, filepath.Join(work, "app"))
+				penv := programEnv(b, work, plugins, env)
+				testenv.Pulumi(b, work, penv, "stack", "init", "dev")
+				testenv.Pulumi(b, work, penv, "config", "set", "--secret", "secretWord", "x")
+				if sc != "first" {
+					testenv.Pulumi(b, work, penv, "up", "--yes", "--skip-preview")
+				}
+				if sc == "one-change" {
+					os.WriteFile(filepath.Join(work, "app", "functions", "group1", "fn01.protected.js"), []byte("// changed\n"), 0o644)
+				}
+				env.Server.ResetRequests()
+				env.Server.SetFaults(emulator.Faults{Latency: 50 * time.Millisecond})
+				b.StartTimer()
+				testenv.Pulumi(b, work, penv, "up", "--yes", "--skip-preview")
+				b.StopTimer()
+				tr := take(env)
+				uploads, builds, reqs = uploads+tr.uploads, builds+tr.builds, reqs+tr.total
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(uploads)/float64(b.N), "uploads/op")
+			b.ReportMetric(float64(builds)/float64(b.N), "builds/op")
+			b.ReportMetric(float64(reqs)/float64(b.N), "requests/op")
+		})
 	}
 }
 
