@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"debug/buildinfo"
+	"runtime/debug"
 	"fmt"
 	"io"
 	"os"
@@ -40,10 +41,22 @@ func NewCommand(root string) (auto.PulumiCommand, error) {
 	return cmd, nil
 }
 
+// stampedVersion reads the CLI's version from its build information: the
+// -X flag when the build recorded its flags, else the version of the
+// github.com/pulumi/pulumi/pkg/v3 module it was built from (what
+// scripts/tools.sh stamps, and what `pulumi version` then prints).
 func stampedVersion(path string) (semver.Version, bool) {
 	info, err := buildinfo.ReadFile(path)
-	if err != nil {
+	if err != nil || info.Path != "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi" {
 		return semver.Version{}, false
+	}
+	mods := append([]*debug.Module{&info.Main}, info.Deps...)
+	for _, m := range mods {
+		if m.Path == "github.com/pulumi/pulumi/pkg/v3" && m.Replace == nil {
+			if v, err := semver.ParseTolerant(m.Version); err == nil {
+				return v, true
+			}
+		}
 	}
 	for _, s := range info.Settings {
 		if s.Key != "-ldflags" {

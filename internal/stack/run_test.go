@@ -172,3 +172,21 @@ func TestRunCancelled(t *testing.T) {
 		t.Fatal("Run with a cancelled context succeeded")
 	}
 }
+
+// TestNewCommandVersion checks the version read from the CLI's build
+// information is the one `pulumi version` prints.
+func TestNewCommandVersion(t *testing.T) {
+	t.Parallel()
+	root := filepath.Dir(testenv.BinDir(t, "pulumi"))
+	cmd, err := NewCommand(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.TrimSpace(testenv.Pulumi(t, root, os.Environ(), "version"))
+	if got := "v" + cmd.Version().String(); got != out {
+		t.Fatalf("NewCommand version %s, pulumi version prints %s", got, out)
+	}
+	if _, ok := cmd.(command); !ok {
+		t.Errorf("bin/pulumi's build information gave no version: every run pays a `pulumi version`")
+	}
+}
