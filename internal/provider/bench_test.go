@@ -60,7 +60,7 @@ func BenchmarkUp500(b *testing.B) {
 		// A wrapper on PATH records the plugin's peak RSS.
 		wrap := b.TempDir()
 		mem := filepath.Join(b.TempDir(), "rss")
-		script := fmt.Sprintf("#!/bin/sh\nexec /usr/bin/time -f %%M -o %s -a %s \"$@\"\n", mem, testenv.Bin(b, "pulumi-resource-twilio"))
+		script := fmt.Sprintf("#!/bin/sh\nexec /usr/bin/time -f '%%M %%U %%S' -o %s -a %s \"$@\"\n", mem, testenv.Bin(b, "pulumi-resource-twilio"))
 		if err := os.WriteFile(filepath.Join(wrap, "pulumi-resource-twilio"), []byte(script), 0o755); err != nil {
 			b.Fatal(err)
 		}
@@ -100,12 +100,20 @@ func BenchmarkUp500(b *testing.B) {
 		destroy := pulumi("destroy", "--yes", "--non-interactive", "--skip-preview")
 		destroyReqs := len(env.Server.Requests())
 
-		peak := 0
+		// One line per plugin process: peak RSS (KB), user and system CPU (s).
+		peak, cpu := 0, 0.0
 		if raw, err := os.ReadFile(mem); err == nil {
-			for _, line := range strings.Fields(string(raw)) {
-				if kb, err := strconv.Atoi(line); err == nil && kb > peak {
+			for _, line := range strings.Split(string(raw), "\n") {
+				f := strings.Fields(line)
+				if len(f) != 3 {
+					continue
+				}
+				if kb, err := strconv.Atoi(f[0]); err == nil && kb > peak {
 					peak = kb
 				}
+				u, _ := strconv.ParseFloat(f[1], 64)
+				sy, _ := strconv.ParseFloat(f[2], 64)
+				cpu += u + sy
 			}
 		}
 		floor := 2 * latency // service, then its maps
@@ -125,9 +133,10 @@ func BenchmarkUp500(b *testing.B) {
 		b.ReportMetric(destroy.Seconds(), "destroy_s")
 		b.ReportMetric(float64(destroyReqs), "destroy_requests")
 		b.ReportMetric(float64(peak)/1024, "plugin_peak_MB")
-		b.Logf("500 resources, %v latency, parallel=%q, skip checkpoints=%q: up %v (floor %v, %d requests; minimum %d), no-op up %v (%d requests), destroy %v (%d requests), plugin peak RSS %.1f MB",
+		b.ReportMetric(cpu, "plugin_cpu_s")
+		b.Logf("500 resources, %v latency, parallel=%q, skip checkpoints=%q: up %v (floor %v, %d requests; minimum %d), no-op up %v (%d requests), destroy %v (%d requests), plugin peak RSS %.1f MB, plugin CPU %.1fs over the three runs",
 			latency, parallel, os.Getenv("BENCH_SKIP_CHECKPOINTS"), up.Round(time.Millisecond), floor, upReqs, services*(1+maps), noop.Round(time.Millisecond), noopReqs,
-			destroy.Round(time.Millisecond), destroyReqs, float64(peak)/1024)
+			destroy.Round(time.Millisecond), destroyReqs, float64(peak)/1024, cpu)
 	}
 }
 

@@ -162,3 +162,53 @@ func TestPulumiCLI(t *testing.T) {
 		t.Errorf("number after destroy: %s sms %v voice %v", num.SID, num.Fields["sms_url"], num.Fields["voice_url"])
 	}
 }
+
+// TestPulumiCLISubaccount creates a sub-account and, through an explicit
+// provider configured from its outputs (unknown at preview), a Sync service
+// inside it; destroy closes the sub-account.
+func TestPulumiCLISubaccount(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the Pulumi CLI")
+	}
+	t.Parallel()
+	env := emulatortest.New(t)
+	dir := t.TempDir()
+	prog, err := os.ReadFile(filepath.Join("testdata", "subaccount", "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), prog, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	penv := testenv.PulumiEnv(t,
+		"TWILIO_ACCOUNT_SID="+env.AccountSID, "TWILIO_AUTH_TOKEN="+env.AuthToken, "TWILIO_API_URL="+env.URL)
+	pulumi := func(args ...string) string { return testenv.Pulumi(t, dir, penv, args...) }
+	pulumi("stack", "init", "dev")
+	pulumi("preview", "--non-interactive")
+	if got := env.Server.Requests(); len(got) != 0 {
+		t.Fatalf("preview sent:\n%s", summarize(got))
+	}
+	pulumi("up", "--yes", "--non-interactive", "--skip-preview")
+	var outs map[string]any
+	if err := json.Unmarshal([]byte(pulumi("stack", "output", "--json")), &outs); err != nil {
+		t.Fatal(err)
+	}
+	if outs["token"] != "[secret]" {
+		t.Errorf("authToken output is not a secret: %v", outs["token"])
+	}
+	sub, _ := outs["subaccountSid"].(string)
+	inv := env.Server.Inventory(sub)
+	if len(inv) != 1 || inv[0].Token != "sync/v1:Service" || inv[0].SID != outs["serviceSid"] {
+		t.Fatalf("sub-account inventory: %+v", inv)
+	}
+	for _, o := range env.Server.Inventory(env.AccountSID) {
+		if o.Token == "sync/v1:Service" {
+			t.Errorf("the service landed in the parent account")
+		}
+	}
+	pulumi("destroy", "--yes", "--non-interactive", "--skip-preview")
+	acct, err := env.RestClient().Api.FetchAccount(sub)
+	if err != nil || acct.Status == nil || *acct.Status != "closed" {
+		t.Errorf("sub-account after destroy: %v %+v", err, acct)
+	}
+}

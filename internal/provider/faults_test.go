@@ -237,3 +237,23 @@ func TestResolveConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTPClient: the raw client custom resources use for uploads carries
+// the credentials and reaches the emulator through the API base override.
+func TestHTTPClient(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t)
+	s := configured(t, env)
+	resp, err := s.api.HTTPClient().Get("https://sync.twilio.com/v1/Services")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	got := env.Server.Requests()
+	if len(got) != 1 || got[0].Account != env.AccountSID || got[0].Host != "sync.twilio.com" {
+		t.Errorf("requests: %+v", got)
+	}
+}
