@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	api2010 "github.com/twilio/twilio-go/rest/api/v2010"
+	syncv1 "github.com/twilio/twilio-go/rest/sync/v1"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
@@ -137,6 +138,26 @@ func TestPulumiCLI(t *testing.T) {
 	_, objs = inventory(env)
 	if objs["sync/v1:Service"].SID != serviceSid || objs["sync/v1:Service"].Fields["friendly_name"] != "Orders EU" {
 		t.Errorf("service after update: %+v", objs["sync/v1:Service"])
+	}
+
+	// Refresh without drift changes nothing; drift made in the Console is
+	// found by refresh and put back by the next up with one request.
+	env.Server.ResetRequests()
+	pulumi("refresh", "--yes", "--non-interactive", "--skip-preview")
+	if got := writes(env.Server.Requests()); len(got) != 0 {
+		t.Errorf("refresh wrote:\n%s", summarize(got))
+	}
+	pulumi("preview", "--non-interactive", "--expect-no-changes")
+	drift := &syncv1.UpdateServiceParams{}
+	drift.SetFriendlyName("renamed in console")
+	if _, err := env.RestClient().SyncV1.UpdateService(serviceSid.(string), drift); err != nil {
+		t.Fatal(err)
+	}
+	pulumi("refresh", "--yes", "--non-interactive", "--skip-preview")
+	env.Server.ResetRequests()
+	pulumi("up", "--yes", "--non-interactive", "--skip-preview")
+	if got := env.Server.Requests(); len(got) != 1 || got[0].Params.Get("FriendlyName") != "Orders EU" {
+		t.Errorf("up after drift sent:\n%s", summarize(got))
 	}
 
 	// An immutable property: the map is replaced.
