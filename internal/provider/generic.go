@@ -203,9 +203,9 @@ func (g generic) Create(ctx context.Context, api API, req p.CreateRequest) (p.Cr
 func (g generic) recoverCreate(ctx context.Context, api API, path map[string]string, vals spec.Values, call Request) (map[string]any, error) {
 	if in := g.r.Input(g.r.IDName()); in != nil && in.In == "body" {
 		if own, ok := vals[in.Name].(string); ok && own != "" && g.r.Catalog.Fetch != nil {
-			p := copyPath(path)
-			p[g.r.Catalog.IDParam()] = own
-			inst, err := g.instancePath(p)
+			at := copyPath(path)
+			at[g.r.Catalog.IDParam()] = own
+			inst, err := g.instancePath(at)
 			if err != nil {
 				return nil, err
 			}
