@@ -166,7 +166,12 @@ func TestPulumiCLI(t *testing.T) {
 		t.Errorf("urls has private paths: %v", dev.URLs)
 	}
 
-	// No change: no write at all.
+	// Refresh reads (environment, variables) and changes nothing; then an
+	// up with no change makes no write at all.
+	out = pulumi("refresh", "--yes", "--skip-preview")
+	if tr := take(env); tr.writes != 0 {
+		t.Errorf("refresh wrote: %+v\n%s", tr, out)
+	}
 	out = pulumi("up", "--yes")
 	if tr := take(env); tr.writes != 0 {
 		t.Errorf("unchanged up wrote: %+v\n%s", tr, out)
