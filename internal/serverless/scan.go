@@ -115,13 +115,14 @@ var (
 //     assets/index.html is /index.html (Twilio serves only the paths it is
 //     given, so there is no implicit "/").
 //
-// Deliberate differences from the Toolkit, all to fail early and loudly:
-// a name segment that looks like a visibility but is not exactly the
-// suffix ("a.Private.js", "a.private.min.js", "a.public.js") is an error
-// (the Toolkit would silently make such a file public); two files with the
-// same URL path are an error; files and folders whose name starts with "."
-// are skipped (.DS_Store, .gitkeep); symbolic links are followed only
-// inside the project folder.
+// Two files with the same URL path are an error, as in the Toolkit's
+// route map. Deliberate differences from the Toolkit, to fail early and
+// loudly: a name segment that looks like a visibility but is not exactly
+// the suffix ("a.Private.js", "a.private.min.js", "a.public.js") is an
+// error (the Toolkit would silently make such a file public); files and
+// folders whose name starts with "." are skipped (.DS_Store, .gitkeep);
+// symbolic links are followed only inside the project folder. Any other
+// name is fine: "x.secret.js" is the public function /x.secret.
 func Scan(dir string) (*Project, error) {
 	root, err := filepath.Abs(dir)
 	if err != nil {
