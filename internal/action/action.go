@@ -172,6 +172,9 @@ func (r *runner) run(ctx context.Context) error {
 		return err
 	}
 
+	if err := r.checkWorkDir(); err != nil {
+		return err
+	}
 	// Start the CLI check while the credentials are read and checked.
 	type cmdResult struct {
 		cmd auto.PulumiCommand
@@ -223,6 +226,16 @@ func (r *runner) run(ctx context.Context) error {
 		return err
 	}
 	return r.operate(ctx, cmd.cmd, s, cr, secrets)
+}
+
+func (r *runner) checkWorkDir() error {
+	wd := r.workDir()
+	for _, name := range []string{"Pulumi.yaml", "Pulumi.yml"} {
+		if _, err := os.Stat(filepath.Join(wd, name)); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("work-dir %s has no Pulumi.yaml; set the work-dir input to the folder of your Pulumi program", r.in.WorkDir)
 }
 
 func (r *runner) pulumiRoot() string {
@@ -280,11 +293,6 @@ func envMap(environ []string) map[string]string {
 
 func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, error) {
 	wd := r.workDir()
-	if _, err := os.Stat(filepath.Join(wd, "Pulumi.yaml")); err != nil {
-		if _, err2 := os.Stat(filepath.Join(wd, "Pulumi.yml")); err2 != nil {
-			return stack.Settings{}, fmt.Errorf("work-dir %s has no Pulumi.yaml; set the work-dir input to the folder of your Pulumi program", r.in.WorkDir)
-		}
-	}
 	cfg, err := stack.ParseConfig(r.in.Config)
 	if err != nil {
 		return stack.Settings{}, err

@@ -1,0 +1,280 @@
+package action
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/sethvargo/go-githubactions"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/creds"
+	"github.com/tdeploy/twilio-deploy-action/internal/event"
+	"github.com/tdeploy/twilio-deploy-action/internal/naming"
+)
+
+func getenv(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestReadInputs(t *testing.T) {
+	t.Parallel()
+	got, err := ReadInputs(getenv(map[string]string{
+		"INPUT_COMMAND": " up ", "INPUT_WORK-DIR": "infra", "INPUT_STACK-NAME": "prod", "INPUT_BRANCH-MAP": "main=PRODUCTION",
+		"INPUT_REFRESH": "true", "INPUT_PARALLEL": "8", "INPUT_TARGET": "urn:a\nurn:b", "INPUT_EXPECT-NO-CHANGES": "TRUE",
+		"INPUT_COMMENT-MODE": "Recreate", "INPUT_TWILIO-API-URL": "http://127.0.0.1:1", "INPUT_CONFIG": "a: 1\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Inputs{Command: "up", WorkDir: "infra", StackName: "prod", BranchMap: "main=PRODUCTION", Config: "a: 1\n",
+		Refresh: true, Parallel: 8, Targets: []string{"urn:a", "urn:b"}, ExpectNoChanges: true, CommentMode: CommentRecreate,
+		PRParent: "PARENT", TwilioAPIURL: "http://127.0.0.1:1"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	def, err := ReadInputs(getenv(nil))
+	if err != nil || def.WorkDir != "." || def.CommentMode != CommentUpdate || def.Refresh {
+		t.Errorf("defaults: %+v, %v", def, err)
+	}
+	for name, env := range map[string]map[string]string{
+		"parallel":     {"INPUT_PARALLEL": "many"},
+		"parallel 0":   {"INPUT_PARALLEL": "0"},
+		"refresh":      {"INPUT_REFRESH": "maybe"},
+		"comment-mode": {"INPUT_COMMENT-MODE": "loud"},
+	} {
+		if _, err := ReadInputs(getenv(env)); err == nil || !strings.Contains(err.Error(), strings.Fields(name)[0]) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
+
+func TestParseOutputFile(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out")
+	gha := githubactions.New(githubactions.WithGetenv(getenv(map[string]string{"GITHUB_OUTPUT": path})), githubactions.WithWriter(&buf))
+	gha.SetOutput("one", "1")
+	gha.SetOutput("md", "# title\n\nline")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseOutputFile(append(b, []byte("plain=x\n")...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]string{"one": "1", "md": "# title\n\nline", "plain": "x"}, got); d != "" {
+		t.Error(d)
+	}
+	if _, err := ParseOutputFile([]byte("a<<EOF\nx\n")); err == nil {
+		t.Error("unterminated block accepted")
+	}
+}
+
+func TestMaskWriter(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	m := newMaskWriter(&buf)
+	m.add("secret")
+	m.add("secret-longer")
+	m.Write([]byte("a secret-longer and a secret\n"))
+	m.Write([]byte("::add-mask::secret\n"))
+	if got, want := buf.String(), "a *** and a ***\n::add-mask::secret\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestScrubbed(t *testing.T) {
+	t.Parallel()
+	for k, want := range map[string]bool{
+		"INPUT_SECRETS": true, "INPUT_GITHUB-TOKEN": true, "TWILIO_ACCOUNT_SID": true, "TWILIO_MAIN_AUTH_TOKEN": true,
+		"TWILIO_X_API_KEY": true, "TWILIO_X_API_SECRET": true, "TWILIO_REGION": false, "TWILIO_API_URL": false,
+		"PULUMI_ACCESS_TOKEN": false, "INPUT_CONFIG": false,
+	} {
+		if Scrubbed(k) != want {
+			t.Errorf("Scrubbed(%s) = %v", k, !want)
+		}
+	}
+}
+
+func TestChangesJSON(t *testing.T) {
+	t.Parallel()
+	if got := changesJSON(map[string]int{"same": 3, "update": 1, "create": 2, "delete": 0}); got != `{"create":2,"update":1}` {
+		t.Error(got)
+	}
+	if got := changesJSON(nil); got != "{}" {
+		t.Error(got)
+	}
+}
+
+func TestEngineLog(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	l := newEngineLog(&buf, "pulumi up main")
+	urn := "urn:pulumi:main::ivr::twilio:sync/v1:Service::state"
+	for _, e := range []apitype.EngineEvent{
+		{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "warning", Message: "using pulumi-resource-twilio from $PATH at /bin/x"}},
+		{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "warning", Message: "using pulumi-resource-twilio from $PATH at /bin/x"}},
+		{ResourcePreEvent: &apitype.ResourcePreEvent{Metadata: apitype.StepEventMetadata{Op: "update", URN: urn, Type: "twilio:sync/v1:Service", Diffs: []string{"friendlyName"}}}},
+		{ResourcePreEvent: &apitype.ResourcePreEvent{Metadata: apitype.StepEventMetadata{Op: "same", URN: urn, Type: "twilio:sync/v1:Service"}}},
+		{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "info", Message: "hello from the program\n"}},
+		{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "error", URN: urn, Message: "\x1b[31mTwilio error 20001\x1b[0m\nsecond line"}},
+		{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "warning", Message: "deprecated 50%"}},
+		{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "info", Message: "::set-output name=x::y"}},
+		{SummaryEvent: &apitype.SummaryEvent{ResourceChanges: map[apitype.OpType]int{"update": 1, "same": 2}, DurationSeconds: 3}},
+	} {
+		l.Event(events.EngineEvent{EngineEvent: e})
+	}
+	l.Close()
+	want := `::group::pulumi up main
+using pulumi-resource-twilio from $PATH at /bin/x
+update   twilio:sync/v1:Service state [friendlyName]
+hello from the program
+error: state: Twilio error 20001
+second line
+warning: deprecated 50%
+ ::set-output name=x::y
+summary: 1 update, 2 same in 3s
+::endgroup::
+::warning title=pulumi up main::deprecated 50%25
+::error title=pulumi up main::state: Twilio error 20001%0Asecond line
+`
+	if d := cmp.Diff(want, buf.String()); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if !strings.Contains(l.Log(), "update   twilio:sync/v1:Service state") || strings.Contains(l.Log(), "::group::") {
+		t.Errorf("raw log = %q", l.Log())
+	}
+}
+
+// TestRunWithoutPulumi covers the paths that end before Pulumi starts,
+// in process: events that deploy nothing, missing and rejected
+// credentials, a fork without secrets, a bad work-dir, a missing backend.
+func TestRunWithoutPulumi(t *testing.T) {
+	t.Parallel()
+	const sid, token = "AC0123456789abcdef0123456789abcdef", "tok0123456789abcdef0123456789abcd"
+	write := func(t *testing.T, body string) string {
+		p := filepath.Join(t.TempDir(), "event.json")
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	push := `{"ref":"refs/heads/feature/x"}`
+	forkPR := `{"action":"opened","pull_request":{"number":3,"base":{"ref":"main","repo":{"full_name":"o/r"}},"head":{"ref":"x","repo":{"full_name":"f/r"}}}}`
+	tests := []struct {
+		name      string
+		event     string
+		payload   string
+		env       map[string]string
+		checkErr  error
+		wantErr   string
+		wantOut   []string
+		wantCheck bool
+	}{
+		{"issues event", "issues", `{}`, nil, nil, "", []string{"::notice::event issues does not deploy anything"}, false},
+		{"missing credentials", "push", push, nil, nil, "TWILIO_FEATURE_X_ACCOUNT_SID and TWILIO_FEATURE_X_AUTH_TOKEN", nil, false},
+		{"rejected credentials", "push", push, map[string]string{"TWILIO_FEATURE_X_ACCOUNT_SID": sid, "TWILIO_FEATURE_X_AUTH_TOKEN": token},
+			errors.New("Twilio rejected the credentials"), "Twilio rejected", []string{"::add-mask::" + token}, true},
+		{"fork without secrets", "pull_request", forkPR, nil, nil, "", []string{"::notice::Pull request #3 comes from a fork"}, false},
+		{"no program", "push", push, map[string]string{"TWILIO_FEATURE_X_ACCOUNT_SID": sid, "TWILIO_FEATURE_X_AUTH_TOKEN": token, "INPUT_WORK-DIR": "nowhere"},
+			nil, "work-dir nowhere has no Pulumi.yaml", nil, false},
+		{"branch-map collision", "push", `{"ref":"refs/heads/production"}`, map[string]string{"INPUT_BRANCH-MAP": "main=PRODUCTION"}, nil, `collide on the secret prefix TWILIO_PRODUCTION_`, nil, false},
+		{"dispatch without command", "workflow_dispatch", `{}`, map[string]string{"GITHUB_REF": "refs/heads/main"}, nil, "needs the command input", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := map[string]string{"GITHUB_EVENT_NAME": tt.event, "GITHUB_EVENT_PATH": write(t, tt.payload), "GITHUB_REF": "refs/heads/main",
+				"GITHUB_STEP_SUMMARY": filepath.Join(t.TempDir(), "summary"), "GITHUB_OUTPUT": filepath.Join(t.TempDir(), "out")}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			var environ []string
+			for k, v := range env {
+				environ = append(environ, k+"="+v)
+			}
+			var out bytes.Buffer
+			checked := false
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: p\nruntime: yaml\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			err := Run(t.Context(), Env{Environ: environ, Stdout: &out, Dir: dir, PulumiRoot: t.TempDir(),
+				CheckCredentials: func(ctx context.Context, c creds.Credentials, apiURL string) error {
+					checked = true
+					return tt.checkErr
+				}})
+			if tt.wantErr == "" && err != nil {
+				t.Fatalf("err = %v\n%s", err, out.String())
+			}
+			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+			if err != nil && !strings.Contains(out.String(), "::error::") {
+				t.Errorf("no ::error annotation:\n%s", out.String())
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, out.String())
+				}
+			}
+			if checked != tt.wantCheck {
+				t.Errorf("credentials checked: %v, want %v", checked, tt.wantCheck)
+			}
+			if strings.Contains(strings.ReplaceAll(out.String(), "::add-mask::"+token, ""), token) {
+				t.Errorf("token in output:\n%s", out.String())
+			}
+		})
+	}
+}
+
+// TestSettings checks the stack settings built from inputs and the
+// environment: scrubbed variables, the env file, the credentials last.
+func TestSettings(t *testing.T) {
+	t.Parallel()
+	wd := t.TempDir()
+	if err := os.WriteFile(filepath.Join(wd, "Pulumi.yaml"), []byte("name: p\nruntime: yaml\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(wd, ".feature-x.env"), []byte("GREETING=hi\nTWILIO_AUTH_TOKEN=from-file\nPULUMI_CONFIG_PASSPHRASE=file-pass\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	environ := []string{"PATH=/usr/bin", "PULUMI_BACKEND_URL=file:///tmp/x", "INPUT_SECRETS={}", "TWILIO_MAIN_AUTH_TOKEN=other", "TWILIO_REGION=ie1", "GREETING=env"}
+	r := &runner{env: Env{Environ: environ, PulumiRoot: "/opt/tda"}, getenv: getenvFrom(environ),
+		gha: githubactions.New(githubactions.WithGetenv(getenvFrom(environ)), githubactions.WithWriter(&out)), out: newMaskWriter(&out),
+		in:     Inputs{WorkDir: wd, Config: "a: 1\npin: {secret: 123456}", Parallel: 3, Targets: []string{"urn:x"}},
+		plan:   event.Plan{Operation: event.Up, Branch: "feature/x"},
+		target: naming.Target{Branch: "feature/x", Stack: "feature-x", SecretPrefix: "TWILIO_FEATURE_X_"}}
+	cr := creds.Credentials{Prefix: "TWILIO_FEATURE_X_", AccountSID: "AC1", AuthToken: "tok"}
+	s, err := r.settings(cr, "http://emu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEnv := map[string]string{"PATH": "/opt/tda/bin:/usr/bin", "PULUMI_BACKEND_URL": "file:///tmp/x", "TWILIO_REGION": "ie1",
+		"GREETING": "hi", "PULUMI_CONFIG_PASSPHRASE": "file-pass", "PULUMI_SKIP_UPDATE_CHECK": "true",
+		"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "tok", "TWILIO_API_URL": "http://emu"}
+	if d := cmp.Diff(wantEnv, s.Env); d != "" {
+		t.Errorf("env (-want +got):\n%s", d)
+	}
+	s.Env, s.Trace = nil, nil
+	want := stackSettingsForTest(wd)
+	if d := cmp.Diff(want, s); d != "" {
+		t.Errorf("settings (-want +got):\n%s", d)
+	}
+	if !strings.Contains(out.String(), "::warning::.feature-x.env sets TWILIO_AUTH_TOKEN; ignored") || !strings.Contains(out.String(), "::add-mask::123456") {
+		t.Errorf("log:\n%s", out.String())
+	}
+
+	r.env.Environ = []string{"PATH=/usr/bin", "HOME=" + t.TempDir()}
+	if _, err := r.settings(cr, ""); err == nil || !strings.Contains(err.Error(), "PULUMI_BACKEND_URL") {
+		t.Errorf("no backend: err = %v", err)
+	}
+}
