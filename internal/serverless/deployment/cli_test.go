@@ -165,6 +165,15 @@ func TestPulumiCLI(t *testing.T) {
 	if len(dev.URLs) != len(wantURLs) {
 		t.Errorf("urls has private paths: %v", dev.URLs)
 	}
+	// The secret variable is deployed but never shown: not in the CLI's
+	// output, not in plain text in the state.
+	if vars := variables(t, env, dev.EnvironmentSID); vars["SECRET_WORD"] != secret || vars["GREETING"] != "Ahoy" {
+		t.Errorf("deployed variables = %v", vars)
+	}
+	if state := pulumi("stack", "export"); strings.Contains(out, secret) || strings.Contains(state, secret) ||
+		!strings.Contains(state, "4dabf18193072939515e22adb298388d") { // the secret sig of Pulumi's state format
+		t.Errorf("secret value shown, or the state holds no secret")
+	}
 
 	// Refresh reads (environment, variables) and changes nothing; then an
 	// up with no change makes no write at all.
@@ -237,13 +246,20 @@ func TestPulumiCLI(t *testing.T) {
 		t.Errorf("service still has environments %v", envs)
 	}
 
-	// The secret variable never shows in the CLI's output or the state.
-	state := pulumi("stack", "export")
-	for _, s := range []string{out, state} {
-		if strings.Contains(s, secret) {
-			t.Errorf("secret value shown")
+}
+
+// variables returns an environment's variables as the emulator holds them.
+func variables(t *testing.T, env *emulatortest.Env, environmentSID string) map[string]string {
+	t.Helper()
+	vars := map[string]string{}
+	for _, o := range env.Server.Inventory(env.AccountSID) {
+		if o.Token == "serverless/v1:ServiceEnvironmentVariable" && o.Fields["environment_sid"] == environmentSID {
+			k, _ := o.Fields["key"].(string)
+			v, _ := o.Fields["value"].(string)
+			vars[k] = v
 		}
 	}
+	return vars
 }
 
 // programEnv writes the YAML program into work and returns the Pulumi
