@@ -92,7 +92,7 @@ func (e *FileError) Unwrap() error { return e.Err }
 var (
 	ErrTooLarge       = errors.New("file too large")
 	ErrVisibility     = errors.New("invalid visibility suffix")
-	ErrSymlinkEscapes = errors.New("symbolic link points outside the project folder")
+	ErrSymlinkEscapes = errors.New("symbolic link points outside the project folder; copy what it points to into the folder")
 	ErrDuplicatePath  = errors.New("two files give the same URL path")
 )
 
@@ -140,13 +140,18 @@ func Scan(dir string) (*Project, error) {
 	}
 	s := &scanner{root: real, seen: map[string]string{}}
 	p := &Project{Dir: real}
-	if d := firstDir(real, functionDirs); d != "" {
-		if err := s.walk(d, d, KindFunction, map[string]bool{}); err != nil {
-			return nil, err
+	for _, top := range []struct {
+		names []string
+		kind  Kind
+	}{{functionDirs, KindFunction}, {assetDirs, KindAsset}} {
+		d := firstDir(real, top.names)
+		if d == "" {
+			continue
 		}
-	}
-	if d := firstDir(real, assetDirs); d != "" {
-		if err := s.walk(d, d, KindAsset, map[string]bool{}); err != nil {
+		if t, err := filepath.EvalSymlinks(d); err != nil || !within(real, t) {
+			return nil, &FileError{File: s.rel(d), Err: ErrSymlinkEscapes}
+		}
+		if err := s.walk(d, d, top.kind, map[string]bool{}); err != nil {
 			return nil, err
 		}
 	}

@@ -154,6 +154,18 @@ func TestScanErrors(t *testing.T) {
 			is: ErrSymlinkEscapes,
 		},
 		{
+			name:  "linked folder escapes",
+			files: map[string]string{"functions/ok.js": "x"},
+			setup: func(t *testing.T, dir string) {
+				outside := t.TempDir()
+				os.RemoveAll(filepath.Join(dir, "assets"))
+				if err := os.Symlink(outside, filepath.Join(dir, "assets")); err != nil {
+					t.Skip("symlinks unsupported:", err)
+				}
+			},
+			is: ErrSymlinkEscapes,
+		},
+		{
 			name:  "unreadable file",
 			files: map[string]string{"functions/locked.js": "x"},
 			setup: func(t *testing.T, dir string) {
