@@ -601,9 +601,27 @@ func (c *call) newObject(fields map[string]any) (*object, *apiError) {
 		return nil, newErr(http.StatusConflict, CodeConflict, "%s %s already exists", idField, id)
 	}
 	c.fillParents(fields)
+	fillDefaults(in, fields)
 	c.s.seq++
 	return &object{info: in, key: key, path: path, vals: vals, id: id, seq: c.s.seq, coll: collKey,
 		fields: fields, created: c.now, updated: c.now}, nil
+}
+
+// fillDefaults sets the values Twilio fills in when a create leaves them
+// out: callback methods default to POST, 2010 resources carry their API
+// version.
+func fillDefaults(in *resInfo, fields map[string]any) {
+	for _, p := range in.res.Properties {
+		if fields[p.Name] != nil {
+			continue
+		}
+		switch {
+		case p.Format == "http-method":
+			fields[p.Name] = "POST"
+		case p.Name == "api_version" && in.is2010:
+			fields[p.Name] = "2010-04-01"
+		}
+	}
 }
 
 // fillParents sets account_sid and the parent SIDs named by the path.

@@ -83,17 +83,17 @@ func (c *call) writePage(items []*object) *apiError {
 			base[k] = v
 		}
 	}
+	filters := base.Encode()
+	if filters != "" {
+		filters += "&"
+	}
+	// Twilio's order: filters, PageSize, Page, PageToken.
 	pageURL := func(p int, token string) string {
-		v := url.Values{}
-		for k, x := range base {
-			v[k] = x
-		}
-		v.Set("PageSize", strconv.Itoa(size))
-		v.Set("Page", strconv.Itoa(p))
+		u := c.r.URL.Path + "?" + filters + "PageSize=" + strconv.Itoa(size) + "&Page=" + strconv.Itoa(p)
 		if token != "" {
-			v.Set("PageToken", token)
+			u += "&PageToken=" + url.QueryEscape(token)
 		}
-		return c.r.URL.Path + "?" + v.Encode()
+		return u
 	}
 	var next, prev any
 	if end < len(items) {
