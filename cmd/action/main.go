@@ -4,6 +4,9 @@
 //
 //	action --version   its version and the Pulumi CLI and provider it uses
 //	action --demo      the main job on this machine: emulator, no accounts
+//	action up --branch dev [--work-dir D] [--stack S] [--twilio-api-url U]
+//	                   local mode: preview, up, refresh, destroy, drift, or
+//	                   watch (up on every saved change), reading .dev.env
 package main
 
 import (
@@ -57,8 +60,8 @@ func run(ctx context.Context, args []string, environ []string, stdout, stderr io
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "action: unexpected argument %q; run with no arguments inside GitHub Actions, or --version, --demo\n", fl.Arg(0))
+	if fl.NArg() > 0 && !localCommands[fl.Arg(0)] {
+		fmt.Fprintf(stderr, "action: unknown command %q; run with no arguments inside GitHub Actions, or: --version, --demo, preview|up|refresh|destroy|drift|watch --branch NAME\n", fl.Arg(0))
 		return 2
 	}
 	exe, err := os.Executable()
@@ -72,6 +75,12 @@ func run(ctx context.Context, args []string, environ []string, stdout, stderr io
 	case *showVersion:
 		if err := printVersion(ctx, stdout, env); err != nil {
 			fmt.Fprintf(stderr, "action: %v\n", err)
+			return 1
+		}
+		return 0
+	case fl.NArg() > 0:
+		if err := runLocal(ctx, fl.Arg(0), fl.Args()[1:], env, stderr); err != nil {
+			fmt.Fprintf(stderr, "action %s: %v\n", fl.Arg(0), err)
 			return 1
 		}
 		return 0

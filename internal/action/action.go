@@ -198,7 +198,7 @@ func (r *runner) run(ctx context.Context) error {
 			msg := fmt.Sprintf("Pull request #%d comes from a fork, so this workflow has no secrets (%s is not set): the preview of %s was skipped.",
 				plan.PullRequest.Number, strings.Join(me.Missing, ", "), r.target.Stack)
 			r.gha.Noticef("%s", escapeCommand(msg))
-			r.gha.AddStepSummary("> [!NOTE]\n> " + msg + "\n")
+			r.summary("> [!NOTE]\n> " + msg + "\n")
 			return r.setOutputs(map[string]string{"operation": string(event.None), "branch": plan.Branch, "stack": r.target.Stack, "drift": "false", "changes": "{}"})
 		}
 		return err
@@ -334,7 +334,14 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 		})
 		for _, k := range names {
 			if isCredentialName(k) || k == "TWILIO_API_URL" {
-				r.gha.Warningf("%s sets %s; ignored: the action sets it from the checked credentials", filepath.Base(envFile), k)
+				// Local mode reads credentials from this file, so equal values are expected.
+				want, ok := cr.Env()[k]
+				if k == "TWILIO_API_URL" {
+					want, ok = apiURL, true
+				}
+				if !ok || want != vars[k] {
+					r.gha.Warningf("%s sets %s; ignored: the action sets it from the checked credentials", filepath.Base(envFile), k)
+				}
 				continue
 			}
 			env[k] = vars[k]
@@ -453,7 +460,7 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 		}
 	}
 	r.phase("comment done")
-	r.gha.AddStepSummary(md)
+	r.summary(md)
 	if err := r.setOutputs(outs); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -468,6 +475,16 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 		fmt.Fprintf(r.out, "stack %s removed\n", s.Stack)
 	}
 	return runErr
+}
+
+// summary appends to the job summary; outside the runner (local mode)
+// it prints the Markdown instead.
+func (r *runner) summary(md string) {
+	if r.getenv("GITHUB_STEP_SUMMARY") == "" {
+		fmt.Fprintf(r.out, "\n%s\n", md)
+		return
+	}
+	r.gha.AddStepSummary(md)
 }
 
 func (r *runner) runURL() string {

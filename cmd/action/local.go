@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/action"
+	"github.com/tdeploy/twilio-deploy-action/internal/creds"
+	"github.com/tdeploy/twilio-deploy-action/internal/naming"
+	"github.com/tdeploy/twilio-deploy-action/internal/stack"
+)
+
+// localCommands are the local mode's subcommands.
+var localCommands = map[string]bool{"preview": true, "up": true, "refresh": true, "destroy": true, "drift": true, "watch": true}
+
+// runLocal is the local mode: the same flow as in a workflow, run as if
+// dispatched with the command input on a branch, reading the branch's env
+// file (.dev.env for dev) for variables and credentials. Credentials in
+// the file may be named as the repository secrets (TWILIO_DEV_ACCOUNT_SID)
+// or plainly (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY,
+// TWILIO_API_SECRET), as the npm scripts this replaces used them; the
+// process environment wins over the file. `watch` runs up, then again
+// every time a file of the program changes, until interrupted.
+func runLocal(ctx context.Context, sub string, args []string, env action.Env, stderr io.Writer) error {
+	fl := flag.NewFlagSet("action "+sub, flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	branch := fl.String("branch", "", "branch whose environment to use (default: the checked-out git branch)")
+	workDir := fl.String("work-dir", ".", "folder of the Pulumi program")
+	stackName := fl.String("stack", "", "stack name (default: derived from the branch)")
+	apiURL := fl.String("twilio-api-url", "", "send Twilio API calls here (the local emulator)")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if *branch == "" {
+		out, err := exec.CommandContext(ctx, "git", "-C", *workDir, "rev-parse", "--abbrev-ref", "HEAD").Output()
+		if err != nil || strings.TrimSpace(string(out)) == "HEAD" {
+			return errors.New("no --branch given and no checked-out git branch; pass --branch dev")
+		}
+		*branch = strings.TrimSpace(string(out))
+	}
+	target, err := naming.Resolve(*branch, nil, *stackName)
+	if err != nil {
+		return err
+	}
+	wd, err := filepath.Abs(filepath.Join(env.Dir, *workDir))
+	if filepath.IsAbs(*workDir) {
+		wd = *workDir
+	}
+	if err != nil {
+		return err
+	}
+	environ := append([]string{}, env.Environ...)
+	has := map[string]bool{}
+	for _, kv := range environ {
+		k, _, _ := strings.Cut(kv, "=")
+		has[k] = true
+	}
+	envFile := filepath.Join(wd, stack.EnvFileName(naming.StackName(*branch)))
+	if f, err := os.Open(envFile); err == nil {
+		vars, err := stack.ParseEnvFile(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("read %s: %w", envFile, err)
+		}
+		for k, v := range vars {
+			if suffix, ok := strings.CutPrefix(k, "TWILIO_"); ok && isCredentialSuffix(suffix) {
+				k = target.SecretPrefix + suffix // plain names act for this branch
+			}
+			if k == "TWILIO_API_URL" && *apiURL == "" {
+				*apiURL = v
+				continue
+			}
+			if !has[k] {
+				environ = append(environ, k+"="+v)
+				has[k] = true
+			}
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	op := sub
+	if sub == "watch" {
+		op = "up"
+	}
+	environ = append(environ, "GITHUB_EVENT_NAME=workflow_dispatch", "GITHUB_REF=refs/heads/"+*branch,
+		"INPUT_COMMAND="+op, "INPUT_WORK-DIR="+wd, "INPUT_STACK-NAME="+*stackName, "INPUT_TWILIO-API-URL="+*apiURL,
+		"GITHUB_OUTPUT=", "GITHUB_STEP_SUMMARY=", "GITHUB_EVENT_PATH=", "GITHUB_WORKSPACE=")
+	env.Environ = environ
+	if sub != "watch" {
+		return action.Run(ctx, env)
+	}
+	for {
+		if err := action.Run(ctx, env); err != nil && ctx.Err() != nil {
+			return nil
+		}
+		fmt.Fprintf(env.Stdout, "watching %s for changes (Ctrl-C to stop)\n", wd)
+		before := snapshot(wd)
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(500 * time.Millisecond):
+			}
+			if now := snapshot(wd); now != before {
+				fmt.Fprintln(env.Stdout, "change detected: deploying")
+				break
+			}
+		}
+	}
+}
+
+func isCredentialSuffix(s string) bool {
+	return s == creds.AccountSID || s == creds.AuthToken || s == creds.APIKey || s == creds.APISecret
+}
+
+// snapshot sums up the program's files (paths, sizes, times), skipping the
+// stack settings Pulumi writes itself and hidden folders.
+func snapshot(dir string) string {
+	var b strings.Builder
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() && p != dir && (strings.HasPrefix(name, ".") || name == "node_modules") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || (strings.HasPrefix(name, "Pulumi.") && name != "Pulumi.yaml" && name != "Pulumi.yml") {
+			return nil
+		}
+		if info, err := d.Info(); err == nil {
+			fmt.Fprintf(&b, "%s %d %d\n", p, info.Size(), info.ModTime().UnixNano())
+		}
+		return nil
+	})
+	return b.String()
+}
