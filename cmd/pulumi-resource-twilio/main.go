@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/provider"
+	"github.com/tdeploy/twilio-deploy-action/internal/provider/plugin"
 )
 
 // version is set at build time: -ldflags "-X main.version=1.2.3".
@@ -21,7 +22,7 @@ func main() {
 }
 
 func run(ctx context.Context, getenv func(string) string) error {
-	prov, err := provider.New(provider.Options{Version: version, Getenv: getenv})
+	prov, err := provider.New(plugin.Options(version, getenv))
 	if err != nil {
 		return err
 	}

@@ -31,10 +31,12 @@ type CustomResource interface {
 	Delete(ctx context.Context, api API, req p.DeleteRequest) error
 }
 
-// BuiltinCustom returns the hand-written resources the plugin serves, by
-// type token. New hand-written resources (for example the Serverless
-// deployment, "twilio:serverless:Deployment") are registered by adding an
-// entry here; tests may pass their own map in Options.Custom.
+// BuiltinCustom returns the hand-written resources of this package, by type
+// token. A hand-written resource in this package is registered by adding an
+// entry here; one in a package that imports this one (the Serverless
+// deployment, "twilio:serverless:Deployment") goes in Options.Extra, which
+// internal/provider/plugin fills for the plugin. Tests may pass their own
+// map in Options.Custom.
 func BuiltinCustom(m *spec.Model) map[string]CustomResource {
 	return map[string]CustomResource{
 		SubaccountToken: Subaccount{},

@@ -26,6 +26,9 @@ type Options struct {
 	Getenv func(string) string
 	// Custom are the hand-written resources; nil means BuiltinCustom.
 	Custom map[string]CustomResource
+	// Extra are hand-written resources added to Custom: those of packages
+	// that build on this one (see internal/provider/plugin).
+	Extra map[string]CustomResource
 	// Transport is the innermost HTTP transport (nil: a pooled default).
 	Transport http.RoundTripper
 	// Catalog is the API description; nil means the embedded catalog.
@@ -80,6 +83,19 @@ func newServer(opts Options) (*server, error) {
 	}
 	if opts.Custom == nil {
 		opts.Custom = BuiltinCustom(m)
+	}
+	if len(opts.Extra) > 0 {
+		merged := make(map[string]CustomResource, len(opts.Custom)+len(opts.Extra))
+		for k, v := range opts.Custom {
+			merged[k] = v
+		}
+		for k, v := range opts.Extra {
+			if _, dup := merged[k]; dup {
+				return nil, fmt.Errorf("custom resource %s is registered twice", k)
+			}
+			merged[k] = v
+		}
+		opts.Custom = merged
 	}
 	s := &server{opts: opts, model: m, custom: opts.Custom, resources: map[string]CustomResource{}}
 	for _, r := range m.Resources {

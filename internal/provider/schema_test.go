@@ -1,4 +1,4 @@
-package provider
+package provider_test
 
 import (
 	"bytes"
@@ -15,6 +15,8 @@ import (
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 
+	"github.com/tdeploy/twilio-deploy-action/internal/provider"
+	"github.com/tdeploy/twilio-deploy-action/internal/provider/plugin"
 	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
 )
 
@@ -22,11 +24,11 @@ var update = flag.Bool("update", false, "rewrite testdata/schema.json and docs/r
 
 func testSchema(t *testing.T) (schema.PackageSpec, []byte) {
 	t.Helper()
-	s, err := newServer(Options{Version: "0.1.0", Getenv: func(string) string { return "" }})
+	prov, err := provider.New(plugin.Options("0.1.0", func(string) string { return "" }))
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := s.getSchema(context.Background(), p.GetSchemaRequest{})
+	resp, err := prov.GetSchema(context.Background(), p.GetSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,8 +44,9 @@ func testSchema(t *testing.T) (schema.PackageSpec, []byte) {
 	return ps, pretty.Bytes()
 }
 
-// TestSchema compares the schema with its golden copy and binds it with
-// Pulumi's own schema checker.
+// TestSchema compares the plugin's schema (as cmd/pulumi-resource-twilio
+// assembles it) with its golden copy and binds it with Pulumi's own schema
+// checker.
 func TestSchema(t *testing.T) {
 	ps, got := testSchema(t)
 	golden := filepath.Join("testdata", "schema.json")
@@ -68,7 +71,8 @@ func TestSchema(t *testing.T) {
 	}
 	for _, tok := range []string{
 		"twilio:sync/v1:Service", "twilio:sync/v1:ServiceSyncMap", "twilio:taskrouter/v1:WorkspaceTaskQueue",
-		"twilio:studio/v2:Flow", "twilio:api/v2010:IncomingPhoneNumber", SubaccountToken, AdoptToken,
+		"twilio:studio/v2:Flow", "twilio:api/v2010:IncomingPhoneNumber", provider.SubaccountToken, provider.AdoptToken,
+		"twilio:serverless:Deployment",
 	} {
 		if _, ok := ps.Resources[tok]; !ok {
 			t.Errorf("schema lacks %s", tok)
@@ -88,7 +92,7 @@ func TestSchema(t *testing.T) {
 func TestDocs(t *testing.T) {
 	ps, _ := testSchema(t)
 	dir := filepath.Join(testenv.RepoRoot(t), "docs", "reference")
-	docs := ReferenceDocs(ps)
+	docs := provider.ReferenceDocs(ps)
 	if *update {
 		if err := os.RemoveAll(dir); err != nil {
 			t.Fatal(err)
