@@ -77,6 +77,16 @@
 // request and drawn from the seeded generator: a rate of 429s (20429, with
 // Retry-After), a rate of 503s, a rate of dropped connections, and a fixed
 // added latency. Requests, ResetRequests, Inventory, Get and Reset inspect
-// the state; the same is served under /__emulator/ (see serveAdmin),
-// never faulted and without authentication (bind to loopback).
+// the state. The same is served over HTTP for other processes, never
+// faulted and without authentication (bind to loopback):
+//
+//	GET    /__emulator/requests              the request log (JSON []Request)
+//	DELETE /__emulator/requests              empty it
+//	GET    /__emulator/inventory?account=AC  an account's resources ([]Object)
+//	GET    /__emulator/faults                the injected faults
+//	PUT    /__emulator/faults                replace them: {"rate_limit":0.1,
+//	                                         "retry_after":1e9,"server_error":0,
+//	                                         "drop":0,"latency":5e7} (ns)
+//	POST   /__emulator/reset                 empty the log and every store
+//	GET    /__emulator/stats                 resources and paths served
 package emulator
