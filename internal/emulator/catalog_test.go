@@ -270,6 +270,7 @@ func TestCatalogLifecycle(t *testing.T) {
 	client := newAPIClient(t, env)
 	cr := newCreator(client, cat)
 	n := 0
+	var fetched, updated, deleted int
 	for _, r := range cat.Resources {
 		if !r.Createable() {
 			continue
@@ -302,6 +303,7 @@ func TestCatalogLifecycle(t *testing.T) {
 				if st, got, _ := client.do(http.MethodGet, r.Host(), inst, nil, nil); st != http.StatusOK || fmt.Sprint(got[r.IDField]) != id {
 					t.Fatalf("fetch %s: %d %v", inst, st, got)
 				}
+				fetched++
 			}
 			if r.Update != nil {
 				form, js := requiredParams(r.Update)
@@ -312,6 +314,7 @@ func TestCatalogLifecycle(t *testing.T) {
 				if st, got, _ := client.do(http.MethodPost, r.Host(), inst, form, body); st != r.Update.Status {
 					t.Fatalf("update %s: %d (want %d) %v", inst, st, r.Update.Status, got)
 				}
+				updated++
 			}
 			if r.Delete != nil {
 				if st, got, _ := client.do(http.MethodDelete, r.Host(), inst, nil, nil); st != r.Delete.Status {
@@ -322,9 +325,11 @@ func TestCatalogLifecycle(t *testing.T) {
 						t.Fatalf("fetch after delete %s: %d %v", inst, st, got)
 					}
 				}
+				deleted++
 			}
 		})
 	}
+	t.Logf("%d createable resources created; %d fetched, %d updated, %d deleted by ID", n, fetched, updated, deleted)
 	if n < 200 {
 		t.Errorf("only %d createable resources exercised", n)
 	}
