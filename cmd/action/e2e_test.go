@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	syncv1 "github.com/twilio/twilio-go/rest/sync/v1"
+
 	"github.com/tdeploy/twilio-deploy-action/examples"
 	"github.com/tdeploy/twilio-deploy-action/internal/action"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
@@ -63,6 +65,11 @@ type world struct {
 	secrets  map[string]string
 	token    string
 	outputs  []string // every file and stream the action wrote, for the leak check
+	syncSID  string   // main's Sync service, once deployed
+}
+
+func renameParams() *syncv1.UpdateServiceParams {
+	return (&syncv1.UpdateServiceParams{}).SetFriendlyName("renamed-outside-pulumi")
 }
 
 const (
@@ -238,8 +245,24 @@ func TestEndToEnd(t *testing.T) {
 	if inv := w.inventory(mainSID); len(inv) != 3 {
 		t.Fatalf("main inventory after up = %v", inv)
 	}
+	w.syncSID = r.outputs["syncServiceSid"]
 	if inv := w.inventory(featSID); len(inv) != 0 {
 		t.Fatalf("up on main touched the feature account: %v", inv)
+	}
+
+	// 3b. The nightly drift check: none, then a change made outside Pulumi.
+	r = w.step("schedule", "refs/heads/main", "", map[string]any{"schedule": "17 3 * * *"})
+	mustCode(t, "drift check", r, 0)
+	if r.outputs["operation"] != "drift" || r.outputs["drift"] != "false" {
+		t.Fatalf("drift check right after up: %v", r.outputs)
+	}
+	if _, err := w.emu.RestClientFor(mainSID, mainToken).SyncV1.UpdateService(w.syncSID, renameParams()); err != nil {
+		t.Fatal(err)
+	}
+	r = w.step("schedule", "refs/heads/main", "", map[string]any{"schedule": "17 3 * * *"})
+	mustCode(t, "drift check after an outside change", r, 0)
+	if r.outputs["drift"] != "true" || r.outputs["changes"] != `{"update":1}` || !strings.Contains(r.summary, "friendlyName") || !strings.Contains(r.stdout, "::warning::stack main has drifted") {
+		t.Fatalf("drift not reported: outputs %v\nsummary:\n%s", r.outputs, r.summary)
 	}
 
 	// 4. Push to the feature branch: its own stack and account.
