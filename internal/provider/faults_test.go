@@ -257,3 +257,59 @@ func TestHTTPClient(t *testing.T) {
 		t.Errorf("requests: %+v", got)
 	}
 }
+
+// TestAPIKeyAuth: an API key and secret (plus the account SID) work in
+// place of the auth token.
+func TestAPIKeyAuth(t *testing.T) {
+	t.Parallel()
+	ac := "AC" + strings.Repeat("1", 32)
+	env := emulatortest.New(t, func(o *emulator.Options) {
+		o.Accounts = []emulator.Account{{SID: ac, AuthToken: strings.Repeat("2", 32),
+			APIKeys: []emulator.APIKey{{SID: "SK" + strings.Repeat("3", 32), Secret: "keysecret"}}}}
+	})
+	vars := map[string]string{"TWILIO_ACCOUNT_SID": ac, "TWILIO_API_KEY": "SK" + strings.Repeat("3", 32),
+		"TWILIO_API_SECRET": "keysecret", "TWILIO_API_URL": env.URL}
+	s, err := newServer(Options{Getenv: func(k string) string { return vars[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.configure(context.Background(), p.ConfigureRequest{Args: property.NewMap(nil)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := createIn(t, s, "twilio:api/v2010:Application", map[string]any{"friendlyName": "app"}); err != nil {
+		t.Fatalf("create with an API key: %v", err)
+	}
+	if inv := env.Server.Inventory(ac); len(inv) != 1 {
+		t.Errorf("inventory %+v", inv)
+	}
+}
+
+// TestRegionAndEdge: region and edge pick the regional host, as twilio-go
+// spells it.
+func TestRegionAndEdge(t *testing.T) {
+	t.Parallel()
+	var hosts []string
+	var mu sync.Mutex
+	capture := rtFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		hosts = append(hosts, r.URL.Host)
+		mu.Unlock()
+		return &http.Response{StatusCode: 201, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(`{"sid":"IS0123456789abcdef0123456789abcdef"}`)), Request: r}, nil
+	})
+	vars := map[string]string{"TWILIO_ACCOUNT_SID": "AC" + strings.Repeat("1", 32), "TWILIO_AUTH_TOKEN": "tok",
+		"TWILIO_REGION": "ie1", "TWILIO_EDGE": "dublin"}
+	s, err := newServer(Options{Getenv: func(k string) string { return vars[k] }, Transport: capture})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.configure(context.Background(), p.ConfigureRequest{Args: property.NewMap(nil)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := createIn(t, s, "twilio:sync/v1:Service", map[string]any{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(hosts) != 1 || hosts[0] != "sync.dublin.ie1.twilio.com" {
+		t.Errorf("hosts %v, want sync.dublin.ie1.twilio.com", hosts)
+	}
+}
