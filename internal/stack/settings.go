@@ -5,9 +5,14 @@
 // options are built from it by small functions the tests check field by
 // field, and Run drives the real engine (tested in integration tests).
 //
-// Stack lifecycle: preview and up create the stack when it does not exist
-// (select, then init); refresh, drift and destroy never create one and
-// report Missing instead. A destroy for a deleted branch also removes the
+// Stack lifecycle: preview and up create the stack when it does not exist;
+// refresh, drift and destroy never create one and report Missing instead.
+// The stack is not selected up front (`pulumi stack select` would cost one
+// CLI start per run): every command names it with --stack, and a missing
+// stack surfaces as the first command's "no stack named" error, after which
+// the stack is created (`pulumi stack init`) and the command run again.
+// Plain config values are written straight into Pulumi.<stack>.yaml; secret
+// ones go through `pulumi config set-all` (they need the secrets provider). A destroy for a deleted branch also removes the
 // stack (optdestroy.Remove). The branch that owns a stack is recorded in the
 // stack tag twilio-deploy:branch when the Action creates it (or first runs
 // up on it); up and destroy refuse a stack whose tag names another branch,
