@@ -196,6 +196,19 @@ func encode(w wire) (property.Map, error) {
 	return m, nil
 }
 
+// keepSecrets marks secret every top-level property of m that was (or held)
+// a secret in from, so a secret given for any input stays one.
+func keepSecrets(m, from property.Map) property.Map {
+	for k, v := range from.All {
+		if v.HasSecrets() {
+			if x, ok := m.GetOk(k); ok {
+				m = m.Set(k, x.WithSecret(true))
+			}
+		}
+	}
+	return m
+}
+
 // toValue is the inverse of plain for JSON-decoded values.
 func toValue(x any) property.Value {
 	switch x := x.(type) {
@@ -303,7 +316,7 @@ func (d *Deployment) Check(ctx context.Context, req p.CheckRequest) (p.CheckResp
 	if err != nil {
 		return p.CheckResponse{}, err
 	}
-	return p.CheckResponse{Inputs: m, Failures: fails}, nil
+	return p.CheckResponse{Inputs: keepSecrets(m, req.Inputs), Failures: fails}, nil
 }
 
 // Diff implements provider.CustomResource: files are listed by path
@@ -385,7 +398,7 @@ func (d *Deployment) Create(ctx context.Context, api provider.API, req p.CreateR
 	if err != nil {
 		return p.CreateResponse{}, err
 	}
-	return p.CreateResponse{ID: out.EnvironmentSID, Properties: m}, nil
+	return p.CreateResponse{ID: out.EnvironmentSID, Properties: keepSecrets(m, req.Properties)}, nil
 }
 
 // Update implements provider.CustomResource.
@@ -417,7 +430,7 @@ func (d *Deployment) Update(ctx context.Context, api provider.API, req p.UpdateR
 	if req.DryRun {
 		m = m.Set("buildSid", property.New(property.Computed))
 	}
-	return p.UpdateResponse{Properties: m}, nil
+	return p.UpdateResponse{Properties: keepSecrets(m, req.Inputs)}, nil
 }
 
 // Read implements provider.CustomResource (refresh).

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/serverless"
 )
@@ -46,5 +47,21 @@ func TestStateRoundTrip(t *testing.T) {
 	}
 	if diff := cmp.Diff(out, outputsOf(w), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}
+
+func TestKeepSecrets(t *testing.T) {
+	t.Parallel()
+	from := property.NewMap(map[string]property.Value{
+		"path":        property.New("./app").WithSecret(true),
+		"serviceName": property.New("svc"),
+	})
+	m, err := encode(wire{Path: "./app", ServiceName: "svc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = keepSecrets(m, from)
+	if !m.Get("path").Secret() || m.Get("serviceName").Secret() {
+		t.Errorf("secrets = path %v, serviceName %v", m.Get("path").Secret(), m.Get("serviceName").Secret())
 	}
 }
