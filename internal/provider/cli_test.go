@@ -167,8 +167,8 @@ func TestPulumiCLI(t *testing.T) {
 	if counts["sync/v1:ServiceSyncMap"] != 1 || objs["sync/v1:ServiceSyncMap"].SID == mapSid || objs["sync/v1:ServiceSyncMap"].Fields["unique_name"] != "basket" {
 		t.Errorf("map after replace: %d maps, %+v\n%s", counts["sync/v1:ServiceSyncMap"], objs["sync/v1:ServiceSyncMap"], out)
 	}
-	if !strings.Contains(out, "replaced") {
-		t.Errorf("up output does not report the replacement:\n%s", out)
+	if !strings.Contains(out, "replaced") || !strings.Contains(out, "changing uniqueName replaces the resource: Twilio's update does not take UniqueName") {
+		t.Errorf("up output does not report the replacement and its reason:\n%s", out)
 	}
 
 	// Destroy: everything goes except the number, which gets its own
