@@ -3,7 +3,6 @@ package deployment_test
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,18 +14,11 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
 )
 
-// pluginDir builds a pulumi-resource-twilio with the Deployment
-// registered (./testplugin) into a temporary folder, which goes first on
-// PATH. Once cmd/pulumi-resource-twilio registers the resource, bin/ is
-// enough and this can go.
+// pluginDir is bin/, where make tools puts the shipped plugin, which
+// serves twilio:serverless:Deployment (internal/provider/plugin).
 func pluginDir(tb testing.TB) string {
 	tb.Helper()
-	dir := tb.TempDir()
-	cmd := exec.CommandContext(tb.Context(), "go", "build", "-o", filepath.Join(dir, "pulumi-resource-twilio"), "./testplugin")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("build test plugin: %v\n%s", err, out)
-	}
-	return dir
+	return testenv.BinDir(tb, testenv.PulumiTools...)
 }
 
 func copyTree(t *testing.T, from, to string) {
