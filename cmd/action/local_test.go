@@ -99,3 +99,18 @@ func waitFor(t *testing.T, buf *syncBuffer, s string, limit time.Duration) {
 }
 
 var seenBefore = map[string]int{}
+
+func TestVersion(t *testing.T) {
+	bin := actionBinary(t)
+	cmd := exec.CommandContext(t.Context(), bin, "--version")
+	cmd.Env = append(os.Environ(), "PULUMI_ROOT="+filepath.Dir(testenv.BinDir(t, "pulumi", "pulumi-resource-twilio")))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("--version: %v\n%s", err, out)
+	}
+	want := strings.TrimSpace(testenv.Pulumi(t, t.TempDir(), os.Environ(), "version"))
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "twilio-deploy-action ") || lines[1] != "pulumi "+want || !strings.HasPrefix(lines[2], "pulumi-resource-twilio ") {
+		t.Fatalf("--version printed:\n%s", out)
+	}
+}
