@@ -445,9 +445,8 @@ func (s Settings) previewOptions(ch chan<- events.EngineEvent) []optpreview.Opti
 	if s.ExpectNoChanges {
 		opts = append(opts, optpreview.ExpectNoChanges())
 	}
-	if s.Message != "" {
-		opts = append(opts, optpreview.Message(s.Message))
-	}
+	// No message: a preview records no history, and the SDK would quote it
+	// (--message=%q) into the text.
 	return opts
 }
 

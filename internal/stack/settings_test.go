@@ -93,7 +93,7 @@ func TestOptions(t *testing.T) {
 	for _, o := range full.previewOptions(ch) {
 		o.ApplyOption(&pre)
 	}
-	if d := cmp.Diff(optpreview.Options{Refresh: true, Parallel: 4, Target: []string{"urn:a"}, ExpectNoChanges: true, Message: "m", Color: "never"}, pre, ignoreStreams); d != "" {
+	if d := cmp.Diff(optpreview.Options{Refresh: true, Parallel: 4, Target: []string{"urn:a"}, ExpectNoChanges: true, Color: "never"}, pre, ignoreStreams); d != "" {
 		t.Errorf("preview (-want +got):\n%s", d)
 	}
 	if len(pre.EventStreams) != 1 {
