@@ -311,6 +311,17 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("Pulumi ran without credentials:\n%s", r.stdout)
 	}
 
+	// 7b. Deleting a branch that never had secrets is a notice, not a
+	// failure: most deleted branches had no environment.
+	r = w.step("delete", "refs/heads/main", "", map[string]any{"ref": "hotfix/x", "ref_type": "branch", "repository": repoJSON()})
+	mustCode(t, "delete without secrets", r, 0)
+	if r.outputs["operation"] != "none" || !strings.Contains(r.stdout, "::notice::") || !strings.Contains(r.stdout, "TWILIO_HOTFIX_X_ACCOUNT_SID") {
+		t.Fatalf("delete without secrets: outputs %v\n%s", r.outputs, r.stdout)
+	}
+	if strings.Contains(r.stdout, "::group::") {
+		t.Fatalf("Pulumi ran without credentials:\n%s", r.stdout)
+	}
+
 	// 8. Rejected credentials fail fast too.
 	saved := w.secrets["TWILIO_MAIN_AUTH_TOKEN"]
 	w.secrets["TWILIO_MAIN_AUTH_TOKEN"] = "cccccccccccccccccccccccccccccccc"

@@ -201,6 +201,17 @@ func (r *runner) run(ctx context.Context) error {
 			r.summary("> [!NOTE]\n> " + msg + "\n")
 			return r.setOutputs(map[string]string{"operation": string(event.None), "branch": plan.Branch, "stack": r.target.Stack, "drift": "false", "changes": "{}"})
 		}
+		if errors.As(err, &me) && plan.RemoveStack {
+			// Most deleted branches never had an environment (no secrets of
+			// their own): a teardown with nothing to tear down is a notice,
+			// not a failed workflow. It still names the secrets, in case the
+			// secrets went before the branch did.
+			msg := fmt.Sprintf("Branch %s was deleted, but %s is not set, so there is no environment to tear down; if stack %s exists, restore the secrets and run the workflow with command: destroy.",
+				plan.Branch, strings.Join(me.Missing, ", "), r.target.Stack)
+			r.gha.Noticef("%s", escapeCommand(msg))
+			r.summary("> [!NOTE]\n> " + msg + "\n")
+			return r.setOutputs(map[string]string{"operation": string(event.None), "branch": plan.Branch, "stack": r.target.Stack, "drift": "false", "changes": "{}"})
+		}
 		return err
 	}
 	apiURL := in.TwilioAPIURL
@@ -455,7 +466,10 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 			runErr = fmt.Errorf("comment on pull request #%d: %w", r.plan.PullRequest.Number, err)
 		case err != nil:
 			r.gha.Warningf("%s", escapeCommand(fmt.Sprintf("comment on pull request #%d: %v", r.plan.PullRequest.Number, err)))
-		default:
+		}
+		if url != "" {
+			// Also after a partial failure: recreate may post the new
+			// comment and then fail to hide the old one.
 			outs["comment-url"] = url
 		}
 	}

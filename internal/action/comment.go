@@ -30,8 +30,5 @@ func postComment(ctx context.Context, req CommentRequest) (string, error) {
 	if errors.Is(err, ghcomment.ErrPermission) {
 		return "", fmt.Errorf("%w: %v", ErrForbidden, err)
 	}
-	if err != nil {
-		return "", err
-	}
-	return res.URL, nil
+	return res.URL, err // a URL with an error: the comment was posted, the old one not hidden
 }
