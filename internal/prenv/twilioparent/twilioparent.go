@@ -1,0 +1,138 @@
+// Package twilioparent is the twilio-go adapter of prenv.Parent: the
+// parent account's 2010 Accounts API.
+package twilioparent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/twilio/twilio-go"
+	twclient "github.com/twilio/twilio-go/client"
+	api "github.com/twilio/twilio-go/rest/api/v2010"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/creds"
+	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
+	"github.com/tdeploy/twilio-deploy-action/internal/twiliohttp"
+)
+
+// Twilio error codes the messages explain.
+const (
+	codeNested = 21101
+	codeLimit  = 21480
+	codeAuth   = 20003
+)
+
+// Parent talks to the parent account.
+type Parent struct {
+	rest  *twilio.RestClient
+	self  string
+	names []string
+}
+
+var _ prenv.Parent = (*Parent)(nil)
+
+// New is the parent account of c; apiURL, when set, is the emulator.
+func New(c creds.Credentials, apiURL string) (*Parent, error) {
+	rt, err := twiliohttp.New(apiURL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("twilio-api-url input: %w", err)
+	}
+	user, pass := c.AccountSID, c.AuthToken
+	if c.UsesAPIKey() {
+		user, pass = c.APIKey, c.APISecret
+	}
+	cl := &twclient.Client{
+		Credentials: twclient.NewCredentials(user, pass),
+		HTTPClient:  &http.Client{Transport: rt, Timeout: 60 * time.Second},
+	}
+	cl.SetAccountSid(c.AccountSID)
+	return &Parent{rest: twilio.NewRestClientWithParams(twilio.ClientParams{Client: cl}), self: c.AccountSID, names: c.Names()}, nil
+}
+
+// explain turns Twilio's refusals into errors that say what to do.
+func (p *Parent) explain(err error) error {
+	var te *twclient.TwilioRestError
+	if !errors.As(err, &te) {
+		return err
+	}
+	switch te.Code {
+	case codeNested:
+		return fmt.Errorf("%w (Twilio error %d): put the credentials of a main account in %s", prenv.ErrNested, te.Code, strings.Join(p.names, " and "))
+	case codeLimit:
+		return fmt.Errorf("%w (Twilio error %d): close the sub-accounts of pull requests that are gone, or ask Twilio support to raise the limit", prenv.ErrLimit, te.Code)
+	case codeAuth:
+		return fmt.Errorf("Twilio rejected the parent account's credentials in %s (error %d: %s); check the secrets' values", strings.Join(p.names, " and "), te.Code, te.Message)
+	}
+	return fmt.Errorf("Twilio error %d (HTTP %d): %s", te.Code, te.Status, te.Message)
+}
+
+// Active lists the parent's active sub-accounts named name. The name is
+// also checked here: the filter is Twilio's, the exact match is ours.
+func (p *Parent) Active(ctx context.Context, name string) ([]prenv.Subaccount, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	accts, err := p.rest.Api.ListAccount((&api.ListAccountParams{}).SetFriendlyName(name).SetStatus("active").SetPageSize(100))
+	if err != nil {
+		return nil, p.explain(err)
+	}
+	var out []prenv.Subaccount
+	for _, a := range accts {
+		if a.Sid == nil || *a.Sid == p.self || a.FriendlyName == nil || *a.FriendlyName != name || a.Status == nil || *a.Status != "active" {
+			continue
+		}
+		s := prenv.Subaccount{SID: *a.Sid}
+		if a.AuthToken != nil {
+			s.AuthToken = *a.AuthToken
+		}
+		if a.DateCreated != nil {
+			s.Created, _ = time.Parse(time.RFC1123Z, *a.DateCreated)
+		}
+		if s.AuthToken == "" {
+			// Some list responses leave the token out; the fetch has it.
+			f, err := p.rest.Api.FetchAccount(s.SID)
+			if err != nil {
+				return nil, p.explain(err)
+			}
+			if f.AuthToken != nil {
+				s.AuthToken = *f.AuthToken
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Create creates a sub-account named name.
+func (p *Parent) Create(ctx context.Context, name string) (prenv.Subaccount, error) {
+	if err := ctx.Err(); err != nil {
+		return prenv.Subaccount{}, err
+	}
+	a, err := p.rest.Api.CreateAccount((&api.CreateAccountParams{}).SetFriendlyName(name))
+	if err != nil {
+		return prenv.Subaccount{}, p.explain(err)
+	}
+	if a.Sid == nil || a.AuthToken == nil {
+		return prenv.Subaccount{}, errors.New("Twilio returned a sub-account without SID or auth token")
+	}
+	s := prenv.Subaccount{SID: *a.Sid, AuthToken: *a.AuthToken}
+	if a.DateCreated != nil {
+		s.Created, _ = time.Parse(time.RFC1123Z, *a.DateCreated)
+	}
+	return s, nil
+}
+
+// Close closes the sub-account sid for good.
+func (p *Parent) Close(ctx context.Context, sid string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := p.rest.Api.UpdateAccount(sid, (&api.UpdateAccountParams{}).SetStatus("closed")); err != nil {
+		return p.explain(err)
+	}
+	return nil
+}
