@@ -30,6 +30,7 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
 	"github.com/tdeploy/twilio-deploy-action/internal/naming"
+	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
 	"github.com/tdeploy/twilio-deploy-action/internal/report"
 	"github.com/tdeploy/twilio-deploy-action/internal/report/engine"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
@@ -51,6 +52,9 @@ type Env struct {
 	// Comment posts the pull request comment; nil means the GitHub API
 	// through package ghcomment.
 	Comment CommentFunc
+	// PRParent opens the parent account of pull request environments;
+	// nil means the Twilio API through package twilioparent.
+	PRParent func(c creds.Credentials, apiURL string) (prenv.Parent, error)
 }
 
 // CommentRequest is one sticky pull request comment to write.
@@ -99,6 +103,11 @@ func Run(ctx context.Context, env Env) error {
 		gha.Errorf("%s", escapeCommand(err.Error()))
 	}
 	return err
+}
+
+type cmdResult struct {
+	cmd auto.PulumiCommand
+	err error
 }
 
 type runner struct {
@@ -164,22 +173,24 @@ func (r *runner) run(ctx context.Context) error {
 	}
 	fmt.Fprintf(r.out, "%s\n", plan.Reason)
 
-	bm, err := naming.ParseBranchMap(in.BranchMap)
-	if err != nil {
-		return fmt.Errorf("branch-map input: %w", err)
-	}
-	if r.target, err = naming.Resolve(plan.Branch, bm, in.StackName); err != nil {
-		return err
+	if plan.PREnvironment {
+		// The parent's secrets are read below; the stack is the PR's own.
+		r.target = naming.Target{Branch: plan.Branch, Stack: prenv.StackName(plan.PullRequest.Number),
+			SecretPrefix: naming.SecretPrefix(in.PRParent), ExplicitStack: true}
+	} else {
+		bm, err := naming.ParseBranchMap(in.BranchMap)
+		if err != nil {
+			return fmt.Errorf("branch-map input: %w", err)
+		}
+		if r.target, err = naming.Resolve(plan.Branch, bm, in.StackName); err != nil {
+			return err
+		}
 	}
 
 	if err := r.checkWorkDir(); err != nil {
 		return err
 	}
 	// Start the CLI check while the credentials are read and checked.
-	type cmdResult struct {
-		cmd auto.PulumiCommand
-		err error
-	}
 	cmdc := make(chan cmdResult, 1)
 	go func() {
 		c, err := stack.NewCommand(r.pulumiRoot())
@@ -212,11 +223,17 @@ func (r *runner) run(ctx context.Context) error {
 			r.summary("> [!NOTE]\n> " + msg + "\n")
 			return r.setOutputs(map[string]string{"operation": string(event.None), "branch": plan.Branch, "stack": r.target.Stack, "drift": "false", "changes": "{}"})
 		}
+		if errors.As(err, &me) && plan.PREnvironment {
+			return fmt.Errorf("pull request environments need the parent account (pr-parent %s): %w", in.PRParent, err)
+		}
 		return err
 	}
 	apiURL := in.TwilioAPIURL
 	if apiURL == "" {
 		apiURL = r.getenv("TWILIO_API_URL")
+	}
+	if plan.PREnvironment {
+		return r.prEnvironment(ctx, cr, apiURL, cmdc, secrets)
 	}
 	check := r.env.CheckCredentials
 	if check == nil {
@@ -329,7 +346,11 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 	root := filepath.Join(r.pulumiRoot(), "bin")
 	env["PATH"] = root + string(os.PathListSeparator) + env["PATH"]
 
-	envFile := filepath.Join(wd, stack.EnvFileName(naming.StackName(r.target.Branch)))
+	envName := naming.StackName(r.target.Branch)
+	if r.plan.PREnvironment {
+		envName = r.target.Stack // never the base branch's file
+	}
+	envFile := filepath.Join(wd, stack.EnvFileName(envName))
 	if f, err := os.Open(envFile); err == nil {
 		vars, err := stack.ParseEnvFile(f)
 		f.Close()
@@ -455,7 +476,7 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 		outs[o.Name] = o.Value
 	}
 
-	if r.plan.PullRequest != nil && s.Operation == event.Preview && r.in.CommentMode != CommentOff {
+	if r.plan.PullRequest != nil && (s.Operation == event.Preview || r.plan.PREnvironment) && r.in.CommentMode != CommentOff {
 		url, err := r.comment(ctx, rep, scrub)
 		switch {
 		case errors.Is(err, ErrForbidden):

@@ -19,6 +19,17 @@
 //	                                                   branch): a refresh preview
 //	anything else                           none       (notice, exit 0)
 //
+// With the pr-environments input, pull requests get their own environment
+// instead (PREnvironment is set; the stack is pr-<number>):
+//
+//	pull_request, pull_request_target
+//	  opened / synchronize / reopened       up         the PR's sub-account
+//	  closed (merged or not)                destroy    the PR's sub-account; the
+//	                                                   stack is removed after
+//	  from a fork                           none       (notice: a fork's code
+//	                                                   never gets the parent
+//	                                                   account)
+//
 // A non-empty command input overrides the operation for every event,
 // including those marked none, and keeps the event's branch; only the
 // branch-delete row removes the stack.
@@ -61,8 +72,8 @@ type Input struct {
 	BaseRef string // GITHUB_BASE_REF
 	SHA     string // GITHUB_SHA
 	Command string // the command input; empty follows the table
-	// PREnvironments is the pr-environments input (issue 8). PR events
-	// with it set are refused with ErrPREnvironments until it is built.
+	// PREnvironments is the pr-environments input: pull requests get
+	// their own environment (a sub-account and the stack pr-<number>).
 	PREnvironments bool
 }
 
@@ -89,10 +100,10 @@ type Plan struct {
 	Reason      string
 	SHA         string       // the commit the run is about
 	PullRequest *PullRequest // set for pull_request events
+	// PREnvironment is true when the run is about the pull request's own
+	// environment (pr-environments), not its base branch's.
+	PREnvironment bool
 }
-
-// ErrPREnvironments refuses pr-environments, which is not built yet.
-var ErrPREnvironments = errors.New("pr-environments is not available in this version of the action; remove the input to preview pull requests against their base branch")
 
 type payload struct {
 	Action      string `json:"action"`
@@ -160,10 +171,26 @@ func Decide(in Input) (Plan, error) {
 			plan.SHA = pr.HeadSHA
 		}
 		switch p.Action {
-		case "opened", "synchronize", "reopened":
-			if in.PREnvironments {
-				return Plan{}, ErrPREnvironments
+		case "opened", "synchronize", "reopened", "closed":
+			if !in.PREnvironments {
+				break
 			}
+			if pr.Fork {
+				plan.Reason = fmt.Sprintf("pull request #%d comes from a fork: no pull request environment (a fork's code never runs with the parent account)", pr.Number)
+				break
+			}
+			plan.PREnvironment = true
+			if p.Action == "closed" {
+				plan.Operation, plan.RemoveStack = Destroy, true
+				plan.Reason = fmt.Sprintf("pull request #%d closed: destroy its environment, remove the stack, close its sub-account", pr.Number)
+				break
+			}
+			plan.Operation = Up
+			plan.Reason = fmt.Sprintf("pull request #%d %s: deploy it to its own environment", pr.Number, p.Action)
+		}
+		switch {
+		case plan.PREnvironment || plan.Reason != "":
+		case p.Action == "opened" || p.Action == "synchronize" || p.Action == "reopened":
 			plan.Operation = Preview
 			plan.Reason = fmt.Sprintf("pull request #%d %s: preview what merging does to %s", pr.Number, p.Action, pr.BaseRef)
 		default:

@@ -102,6 +102,61 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+func TestDecidePREnvironments(t *testing.T) {
+	t.Parallel()
+	pr42 := func(base string) *PullRequest {
+		return &PullRequest{Number: 42, URL: "https://github.com/tdeploy/ivr/pull/42", BaseRef: base, HeadRef: "feature/new-ivr", HeadSHA: headSHA}
+	}
+	forkClosed := strings.Replace(string(fixture(t, "pull_request_fork.json")), `"action": "opened"`, `"action": "closed"`, 1)
+	if !strings.Contains(forkClosed, `"closed"`) {
+		t.Fatal("fork fixture: no opened action to turn into closed")
+	}
+	fork43 := &PullRequest{Number: 43, URL: "https://github.com/tdeploy/ivr/pull/43", BaseRef: "main", HeadRef: "patch-1", HeadSHA: headSHA, Fork: true}
+	tests := []struct {
+		name    string
+		event   string
+		payload []byte
+		baseRef string
+		command string
+		want    Plan
+	}{
+		{"opened deploys its environment", "pull_request", fixture(t, "pull_request_opened.json"), "main", "",
+			Plan{Operation: Up, Branch: "main", SHA: headSHA, PullRequest: pr42("main"), PREnvironment: true}},
+		{"synchronize updates it", "pull_request", fixture(t, "pull_request_synchronize.json"), "main", "",
+			Plan{Operation: Up, Branch: "main", SHA: headSHA, PullRequest: pr42("main"), PREnvironment: true}},
+		{"reopened deploys it again", "pull_request", fixture(t, "pull_request_reopened.json"), "staging", "",
+			Plan{Operation: Up, Branch: "staging", SHA: headSHA, PullRequest: pr42("staging"), PREnvironment: true}},
+		{"pull_request_target too", "pull_request_target", fixture(t, "pull_request_opened.json"), "main", "",
+			Plan{Operation: Up, Branch: "main", SHA: headSHA, PullRequest: pr42("main"), PREnvironment: true}},
+		{"closed destroys and removes", "pull_request", fixture(t, "pull_request_closed.json"), "main", "",
+			Plan{Operation: Destroy, Branch: "main", SHA: headSHA, PullRequest: pr42("main"), PREnvironment: true, RemoveStack: true}},
+		{"labeled does nothing", "pull_request", fixture(t, "pull_request_labeled.json"), "main", "",
+			Plan{Operation: None, Branch: "main", SHA: headSHA, PullRequest: pr42("main")}},
+		{"fork gets no environment", "pull_request_target", fixture(t, "pull_request_fork.json"), "main", "",
+			Plan{Operation: None, Branch: "main", SHA: headSHA, PullRequest: fork43}},
+		{"closed fork does nothing", "pull_request", []byte(forkClosed), "main", "",
+			Plan{Operation: None, Branch: "main", SHA: headSHA, PullRequest: fork43}},
+		{"command preview of the environment", "pull_request", fixture(t, "pull_request_opened.json"), "main", "preview",
+			Plan{Operation: Preview, Branch: "main", SHA: headSHA, PullRequest: pr42("main"), PREnvironment: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := Decide(Input{Name: tt.event, Payload: tt.payload, Ref: "refs/pull/42/merge", BaseRef: tt.baseRef, SHA: envSHA, Command: tt.command, PREnvironments: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Reason == "" {
+				t.Error("no reason given")
+			}
+			tt.want.Event = tt.event
+			if d := cmp.Diff(tt.want, got, cmpIgnoreReason); d != "" {
+				t.Errorf("plan (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
 var cmpIgnoreReason = cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Reason" }, cmp.Ignore())
 
 func TestDecideErrors(t *testing.T) {
@@ -118,7 +173,6 @@ func TestDecideErrors(t *testing.T) {
 		{"pr without pull_request", Input{Name: "pull_request", Payload: []byte(`{"action":"opened"}`)}, "no pull_request object", nil},
 		{"schedule on a tag", Input{Name: "schedule", Payload: fixture(t, "schedule.json"), Ref: "refs/tags/v1"}, "no branch to run drift", nil},
 		{"command on a tag push", Input{Name: "push", Payload: fixture(t, "push_tag.json"), Command: "up"}, "no branch to run up", nil},
-		{"pr environments", Input{Name: "pull_request", Payload: fixture(t, "pull_request_opened.json"), PREnvironments: true}, "pr-environments", ErrPREnvironments},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

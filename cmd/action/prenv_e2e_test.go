@@ -1,0 +1,123 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	api "github.com/twilio/twilio-go/rest/api/v2010"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
+	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
+)
+
+// TestPREnvironment runs a pull request's own environment through its
+// life with the built binary: opened (sub-account created, program
+// deployed into it, outputs in the PR comment), pushed again (updated in
+// the same sub-account), closed (destroyed, stack removed, sub-account
+// closed, nothing left in it). The parent is main's account.
+func TestPREnvironment(t *testing.T) {
+	w := newWorld(t)
+	w.secrets["TWILIO_PARENT_ACCOUNT_SID"] = mainSID
+	w.secrets["TWILIO_PARENT_AUTH_TOKEN"] = mainToken
+	const prEnv = "INPUT_PR-ENVIRONMENTS=true"
+	parent := w.emu.RestClientFor(mainSID, mainToken)
+	subaccounts := func(status string) []api.ApiV2010Account {
+		t.Helper()
+		accts, err := parent.Api.ListAccount((&api.ListAccountParams{}).SetFriendlyName("tdeploy/ivr#7").SetStatus(status))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return accts
+	}
+
+	// 1. Opened, against an emulator 50 ms away.
+	w.emu.Server.SetFaults(emulator.Faults{Latency: 50 * time.Millisecond})
+	start := time.Now()
+	r := w.step("pull_request", "refs/pull/7/merge", "main", prPayload("opened", 7, repoJSON()), prEnv)
+	openToDeployed := time.Since(start)
+	w.emu.Server.SetFaults(emulator.Faults{})
+	mustCode(t, "pr opened", r, 0)
+	t.Logf("pull request opened -> deployed (50 ms emulator latency): %v", openToDeployed.Round(time.Millisecond))
+	active := subaccounts("active")
+	if len(active) != 1 {
+		t.Fatalf("active sub-accounts after open = %d, want 1\n%s", len(active), r.stdout)
+	}
+	subSID, subToken := *active[0].Sid, *active[0].AuthToken
+	if r.outputs["operation"] != "up" || r.outputs["stack"] != "pr-7" || r.outputs["changes"] != `{"create":4}` || !strings.HasPrefix(r.outputs["syncServiceSid"], "IS") {
+		t.Fatalf("pr opened outputs = %v", r.outputs)
+	}
+	if inv := w.inventory(subSID); len(inv) != 3 {
+		t.Fatalf("sub-account inventory after open = %v", inv)
+	}
+	if inv := w.inventory(mainSID); len(inv) != 0 {
+		t.Fatalf("the PR environment deployed into the parent: %v", inv)
+	}
+	comments := w.gh.Comments("tdeploy", "ivr", 7)
+	if len(comments) != 1 || !strings.Contains(comments[0].Body, "pr-7") || !strings.Contains(comments[0].Body, r.outputs["syncServiceSid"]) || r.outputs["comment-url"] == "" {
+		t.Fatalf("comment after open = %+v, comment-url %q", comments, r.outputs["comment-url"])
+	}
+	syncSID := r.outputs["syncServiceSid"]
+
+	// 2. Synchronize: the same sub-account, updated in place.
+	r = w.step("pull_request", "refs/pull/7/merge", "main", prPayload("synchronize", 7, repoJSON()), prEnv)
+	mustCode(t, "pr synchronize", r, 0)
+	if active := subaccounts("active"); len(active) != 1 || *active[0].Sid != subSID {
+		t.Fatalf("active sub-accounts after synchronize = %+v, want only %s", active, subSID)
+	}
+	if r.outputs["operation"] != "up" || r.outputs["syncServiceSid"] != syncSID || !strings.Contains(r.stdout, "reusing sub-account "+subSID) {
+		t.Fatalf("pr synchronize outputs = %v\n%s", r.outputs, r.stdout)
+	}
+	if inv := w.inventory(subSID); len(inv) != 3 {
+		t.Fatalf("sub-account inventory after synchronize = %v", inv)
+	}
+	if n := len(w.gh.Comments("tdeploy", "ivr", 7)); n != 1 {
+		t.Fatalf("%d comments after synchronize, want 1 (sticky)", n)
+	}
+
+	// 3. Closed: destroyed, stack removed, sub-account closed.
+	r = w.step("pull_request", "refs/pull/7/merge", "main", prPayload("closed", 7, repoJSON()), prEnv)
+	mustCode(t, "pr closed", r, 0)
+	if r.outputs["operation"] != "destroy" || r.outputs["stack"] != "pr-7" || r.outputs["changes"] != `{"delete":4}` {
+		t.Fatalf("pr closed outputs = %v\n%s", r.outputs, r.stdout)
+	}
+	if active := subaccounts("active"); len(active) != 0 {
+		t.Fatalf("active sub-accounts after close = %+v", active)
+	}
+	if closed := subaccounts("closed"); len(closed) != 1 || *closed[0].Sid != subSID {
+		t.Fatalf("closed sub-accounts = %+v, want %s", closed, subSID)
+	}
+	if inv := w.inventory(subSID); len(inv) != 0 {
+		t.Fatalf("sub-account inventory after close = %v", inv)
+	}
+	if stacks := testenv.Pulumi(t, w.repo, w.base, "stack", "ls", "--json"); strings.Contains(stacks, "pr-7") {
+		t.Fatalf("stack pr-7 left after close: %s", stacks)
+	}
+
+	// 4. Closed again (a re-run): nothing left, a notice.
+	r = w.step("pull_request", "refs/pull/7/merge", "main", prPayload("closed", 7, repoJSON()), prEnv)
+	mustCode(t, "pr closed again", r, 0)
+	if r.outputs["operation"] != "none" || !strings.Contains(r.stdout, "::notice::") {
+		t.Fatalf("pr closed again: outputs %v\n%s", r.outputs, r.stdout)
+	}
+
+	// 5. A fork's pull request gets no environment, even with secrets.
+	r = w.step("pull_request_target", "refs/heads/main", "main", prPayload("opened", 8, map[string]any{"full_name": "octocat/ivr", "fork": true}), prEnv)
+	mustCode(t, "fork pr", r, 0)
+	if r.outputs["operation"] != "none" || !strings.Contains(r.stdout, "fork") {
+		t.Fatalf("fork pr: outputs %v\n%s", r.outputs, r.stdout)
+	}
+
+	// 6. Without the parent's secrets: an error naming them.
+	delete(w.secrets, "TWILIO_PARENT_AUTH_TOKEN")
+	r = w.step("pull_request", "refs/pull/9/merge", "main", prPayload("opened", 9, repoJSON()), prEnv)
+	mustCode(t, "pr without parent secrets", r, 1)
+	if !strings.Contains(r.stdout, "TWILIO_PARENT_AUTH_TOKEN") || !strings.Contains(r.stdout, "parent account") {
+		t.Fatalf("missing parent secrets not named:\n%s", r.stdout)
+	}
+
+	for _, c := range w.gh.Comments("tdeploy", "ivr", 7) {
+		w.outputs = append(w.outputs, c.Body)
+	}
+	assertNoSecrets(t, w.outputs, mainToken, featToken, subToken, decoyToken, githubToken)
+}
