@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -59,9 +61,25 @@ func TestPREnvironment(t *testing.T) {
 	}
 	syncSID := r.outputs["syncServiceSid"]
 
-	// 2. Synchronize: the same sub-account, updated in place.
+	// 2. Synchronize with a changed program: the same sub-account, updated in place.
+	prog := filepath.Join(w.repo, "Pulumi.yaml")
+	b, err := os.ReadFile(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(prog, []byte(strings.Replace(string(b), "ivr-agents-${pulumi.stack}", "ivr-agents-v2-${pulumi.stack}", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	workspaceSID := r.outputs["workspaceSid"]
 	r = w.step("pull_request", "refs/pull/7/merge", "main", prPayload("synchronize", 7, repoJSON()), prEnv)
 	mustCode(t, "pr synchronize", r, 0)
+	if r.outputs["changes"] != `{"update":1}` || r.outputs["workspaceSid"] != workspaceSID {
+		t.Fatalf("pr synchronize did not update in place: %v", r.outputs)
+	}
+	ws, err := w.emu.RestClientFor(subSID, subToken).TaskrouterV1.FetchWorkspace(workspaceSID)
+	if err != nil || *ws.FriendlyName != "ivr-agents-v2-pr-7" {
+		t.Fatalf("workspace after synchronize = %v, %v", ws, err)
+	}
 	if active := subaccounts("active"); len(active) != 1 || *active[0].Sid != subSID {
 		t.Fatalf("active sub-accounts after synchronize = %+v, want only %s", active, subSID)
 	}
