@@ -36,7 +36,12 @@ func TestPREnvironment(t *testing.T) {
 	// 1. Opened, against an emulator 50 ms away.
 	w.emu.Server.SetFaults(emulator.Faults{Latency: 50 * time.Millisecond})
 	start := time.Now()
-	r := w.step("pull_request", "refs/pull/7/merge", "main", prPayload("opened", 7, repoJSON()), prEnv)
+	r := w.step("pull_request", "refs/pull/7/merge", "main", prPayload("opened", 7, repoJSON()), prEnv, "RUNNER_DEBUG=1")
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.HasPrefix(l, "::debug::") && strings.Contains(l, "ms") {
+			t.Log(l)
+		}
+	}
 	openToDeployed := time.Since(start)
 	w.emu.Server.SetFaults(emulator.Faults{})
 	mustCode(t, "pr opened", r, 0)
