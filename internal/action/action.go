@@ -2,7 +2,9 @@
 // decide the operation (package event), name the stack and the secrets
 // (package naming), read, mask and check the credentials (packages creds
 // and twiliocheck), run Pulumi (package stack), and report: step outputs,
-// the job summary, the pull request comment (package ghcomment).
+// the job summary, the pull request comment (package ghcomment). With
+// pr-environments, a pull request runs in its own sub-account of the
+// parent account (package prenv; prenv.go here).
 //
 // Run takes its whole environment in Env, so tests call it in-process;
 // cmd/action only wires the real process to it.
