@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	twclient "github.com/twilio/twilio-go/client"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
@@ -42,17 +41,8 @@ func Check(ctx context.Context, c creds.Credentials, apiURL string) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
-	user, pass := c.AccountSID, c.AuthToken
-	if c.UsesAPIKey() {
-		user, pass = c.APIKey, c.APISecret
-	}
-	cl := &twclient.Client{
-		Credentials: twclient.NewCredentials(user, pass),
-		// twilio-go takes no context; the transport carries it.
-		HTTPClient: &http.Client{Transport: ctxTransport{ctx: ctx, next: rt}},
-	}
-	cl.SetAccountSid(c.AccountSID)
-	rest := twilio.NewRestClientWithParams(twilio.ClientParams{Client: cl})
+	// twilio-go takes no context; the transport carries it.
+	rest := twiliohttp.RestClient(c, &http.Client{Transport: ctxTransport{ctx: ctx, next: rt}})
 	acct, err := rest.Api.FetchAccount(c.AccountSID)
 	if err != nil {
 		var te *twclient.TwilioRestError

@@ -41,16 +41,7 @@ func New(c creds.Credentials, apiURL string) (*Parent, error) {
 	if err != nil {
 		return nil, fmt.Errorf("twilio-api-url input: %w", err)
 	}
-	user, pass := c.AccountSID, c.AuthToken
-	if c.UsesAPIKey() {
-		user, pass = c.APIKey, c.APISecret
-	}
-	cl := &twclient.Client{
-		Credentials: twclient.NewCredentials(user, pass),
-		HTTPClient:  &http.Client{Transport: rt, Timeout: 60 * time.Second},
-	}
-	cl.SetAccountSid(c.AccountSID)
-	return &Parent{rest: twilio.NewRestClientWithParams(twilio.ClientParams{Client: cl}), self: c.AccountSID, names: c.Names()}, nil
+	return &Parent{rest: twiliohttp.RestClient(c, &http.Client{Transport: rt, Timeout: 60 * time.Second}), self: c.AccountSID, names: c.Names()}, nil
 }
 
 // explain turns Twilio's refusals into errors that say what to do.
