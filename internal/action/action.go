@@ -132,6 +132,24 @@ func (r *runner) phase(name string) {
 	}
 }
 
+// nothingRan are the outputs of a run that changed nothing; stack is left
+// out when none was resolved.
+func nothingRan(op, branch, stack string) map[string]string {
+	out := map[string]string{"operation": op, "branch": branch, "drift": "false", "changes": "{}"}
+	if stack != "" {
+		out["stack"] = stack
+	}
+	return out
+}
+
+// skip ends a run that has nothing to do: the reason as a notice and in
+// the job summary (where readers of the outputs look), and no changes.
+func (r *runner) skip(msg string) error {
+	r.gha.Noticef("%s", escapeCommand(msg))
+	r.summary("> [!NOTE]\n> " + msg + "\n")
+	return r.setOutputs(nothingRan(string(event.None), r.plan.Branch, r.target.Stack))
+}
+
 func (r *runner) mask(v string) {
 	if v == "" || r.masked[v] {
 		return
@@ -171,7 +189,7 @@ func (r *runner) run(ctx context.Context) error {
 	r.plan = plan
 	if plan.Operation == event.None {
 		r.gha.Noticef("%s", escapeCommand(plan.Reason))
-		return r.setOutputs(map[string]string{"operation": string(event.None), "branch": plan.Branch, "drift": "false", "changes": "{}"})
+		return r.setOutputs(nothingRan(string(event.None), plan.Branch, ""))
 	}
 	fmt.Fprintf(r.out, "%s\n", plan.Reason)
 
@@ -208,22 +226,16 @@ func (r *runner) run(ctx context.Context) error {
 		var me *creds.MissingError
 		if errors.As(err, &me) && plan.PullRequest != nil && plan.PullRequest.Fork {
 			// Workflows for fork pull requests get no secrets: say so, do not fail.
-			msg := fmt.Sprintf("Pull request #%d comes from a fork, so this workflow has no secrets (%s is not set): the preview of %s was skipped.",
-				plan.PullRequest.Number, strings.Join(me.Missing, ", "), r.target.Stack)
-			r.gha.Noticef("%s", escapeCommand(msg))
-			r.summary("> [!NOTE]\n> " + msg + "\n")
-			return r.setOutputs(map[string]string{"operation": string(event.None), "branch": plan.Branch, "stack": r.target.Stack, "drift": "false", "changes": "{}"})
+			return r.skip(fmt.Sprintf("Pull request #%d comes from a fork, so this workflow has no secrets (%s is not set): the preview of %s was skipped.",
+				plan.PullRequest.Number, strings.Join(me.Missing, ", "), r.target.Stack))
 		}
 		if errors.As(err, &me) && plan.RemoveStack {
 			// Most deleted branches never had an environment (no secrets of
 			// their own): a teardown with nothing to tear down is a notice,
 			// not a failed workflow. It still names the secrets, in case the
 			// secrets went before the branch did.
-			msg := fmt.Sprintf("Branch %s was deleted, but %s is not set, so there is no environment to tear down; if stack %s exists, restore the secrets and run the workflow with command: destroy.",
-				plan.Branch, strings.Join(me.Missing, ", "), r.target.Stack)
-			r.gha.Noticef("%s", escapeCommand(msg))
-			r.summary("> [!NOTE]\n> " + msg + "\n")
-			return r.setOutputs(map[string]string{"operation": string(event.None), "branch": plan.Branch, "stack": r.target.Stack, "drift": "false", "changes": "{}"})
+			return r.skip(fmt.Sprintf("Branch %s was deleted, but %s is not set, so there is no environment to tear down; if stack %s exists, restore the secrets and run the workflow with command: destroy.",
+				plan.Branch, strings.Join(me.Missing, ", "), r.target.Stack))
 		}
 		if errors.As(err, &me) && plan.PREnvironment {
 			return fmt.Errorf("pull request environments need the parent account (pr-parent %s): %w", in.PRParent, err)
@@ -451,7 +463,7 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 
 	if res.Missing {
 		r.gha.Noticef("%s", escapeCommand(fmt.Sprintf("stack %s does not exist: nothing to %s", s.Stack, op)))
-		return r.setOutputs(map[string]string{"operation": op, "branch": s.Branch, "stack": s.Stack, "drift": "false", "changes": "{}"})
+		return r.setOutputs(nothingRan(op, s.Branch, s.Stack))
 	}
 	rep := col.Finish(runErr)
 	rep.Log = lg.Log()

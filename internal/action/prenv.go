@@ -40,11 +40,8 @@ func (r *runner) prEnvironment(ctx context.Context, parentCreds creds.Credential
 	r.mask(sub.AuthToken)
 	r.phase("sub-account ready")
 	if !found {
-		msg := fmt.Sprintf("Pull request #%d has no sub-account %q: nothing to %s; if stack %s still exists, remove it with `pulumi stack rm %s --force`.",
-			pr.Number, name, r.plan.Operation, r.target.Stack, r.target.Stack)
-		r.gha.Noticef("%s", escapeCommand(msg))
-		r.summary("> [!NOTE]\n> " + msg + "\n")
-		return r.setOutputs(map[string]string{"operation": string(event.None), "branch": r.plan.Branch, "stack": r.target.Stack, "drift": "false", "changes": "{}"})
+		return r.skip(fmt.Sprintf("Pull request #%d has no sub-account %q: nothing to %s; if stack %s still exists, remove it with `pulumi stack rm %s --force`.",
+			pr.Number, name, r.plan.Operation, r.target.Stack, r.target.Stack))
 	}
 	verb := "reusing"
 	if created {
