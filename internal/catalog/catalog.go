@@ -26,6 +26,9 @@ type Catalog struct {
 	// Source names the npm package the catalog was generated from.
 	Source    string      `json:"source"`
 	Resources []*Resource `json:"resources"`
+
+	ownersOnce sync.Once
+	owners     map[string]*Resource // product + instance path shape
 }
 
 // Resource is one REST collection and/or instance: a list path (create,
@@ -174,6 +177,48 @@ func (o *Operation) Param(name string) *Param {
 		}
 	}
 	return nil
+}
+
+// Owner returns the resource that the placeholder param of r's list path
+// names: the one whose instance path is the list path up to param
+// ("ServiceSid" in /v1/Services/{ServiceSid}/Maps is sync/v1:Service), or
+// nil when the catalog has none.
+func (c *Catalog) Owner(r *Resource, param string) *Resource {
+	c.ownersOnce.Do(func() {
+		c.owners = make(map[string]*Resource, len(c.Resources))
+		for _, o := range c.Resources {
+			if o.InstancePath != "" {
+				c.owners[shape(o.Product, o.InstancePath)] = o
+			}
+		}
+	})
+	segs := strings.Split(r.ListPath, "/")
+	for i, seg := range segs {
+		if !strings.HasPrefix(seg, "{"+param+"}") {
+			continue
+		}
+		prefix := strings.Join(segs[:i+1], "/")
+		if r.Version == "2010-04-01" && !strings.HasSuffix(prefix, ".json") {
+			prefix += ".json"
+		}
+		return c.owners[shape(r.Product, prefix)]
+	}
+	return nil
+}
+
+// shape is a path template with its placeholder names blanked, so that
+// /v1/Services/{Sid} and /v1/Services/{ServiceSid} compare equal.
+func shape(product, tmpl string) string {
+	var b strings.Builder
+	b.WriteString(product)
+	for _, seg := range strings.Split(tmpl, "/") {
+		if i := strings.IndexByte(seg, '{'); i >= 0 {
+			j := strings.IndexByte(seg, '}')
+			seg = seg[:i] + "{}" + seg[j+1:]
+		}
+		b.WriteString(seg + "/")
+	}
+	return b.String()
 }
 
 var placeholder = regexp.MustCompile(`\{([^}]+)\}`)

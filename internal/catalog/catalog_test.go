@@ -162,6 +162,29 @@ func TestParentAndIDParams(t *testing.T) {
 	}
 }
 
+func TestOwner(t *testing.T) {
+	t.Parallel()
+	c := MustLoad()
+	byToken := map[string]*Resource{}
+	for _, r := range c.Resources {
+		byToken[r.Token()] = r
+	}
+	cases := []struct{ token, param, want string }{
+		{"sync/v1:ServiceSyncMap", "ServiceSid", "sync/v1:Service"},
+		{"sync/v1:ServiceSyncMapItem", "MapSid", "sync/v1:ServiceSyncMap"},
+		{"sync/v1:ServiceSyncMapItem", "ServiceSid", "sync/v1:Service"},
+		{"api/v2010:IncomingPhoneNumberAssignedAddOn", "ResourceSid", "api/v2010:IncomingPhoneNumber"},
+		{"api/v2010:IncomingPhoneNumber", "AccountSid", "api/v2010:Account"},
+		{"sync/v1:Service", "Sid", ""},
+	}
+	for _, tc := range cases {
+		got := c.Owner(byToken[tc.token], tc.param)
+		if (got == nil && tc.want != "") || (got != nil && got.Token() != tc.want) {
+			t.Errorf("Owner(%s, %s) = %v, want %q", tc.token, tc.param, got, tc.want)
+		}
+	}
+}
+
 func TestParseRejectsBrokenCatalogs(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{

@@ -154,56 +154,27 @@ func requiredParams(op *catalog.Operation, extra ...string) (url.Values, map[str
 
 // creator creates instances of catalog resources, parents first.
 type creator struct {
-	c     *apiClient
-	byIns map[string]*catalog.Resource // product + normalized instance template
-	acct  string
+	c    *apiClient
+	cat  *catalog.Catalog
+	acct string
 	// lastValues are the path values of the last instance created per token.
 	lastValues map[string]map[string]string
 }
 
-func norm(product, tmpl string) string {
-	var b strings.Builder
-	b.WriteString(product)
-	for _, s := range strings.Split(tmpl, "/") {
-		if i := strings.IndexByte(s, '{'); i >= 0 {
-			j := strings.IndexByte(s, '}')
-			s = s[:i] + "{}" + s[j+1:]
-		}
-		b.WriteString(s + "/")
-	}
-	return b.String()
-}
-
 func newCreator(c *apiClient, cat *catalog.Catalog) *creator {
-	cr := &creator{c: c, byIns: map[string]*catalog.Resource{}, acct: c.env.AccountSID}
-	for _, r := range cat.Resources {
-		if r.InstancePath != "" {
-			cr.byIns[norm(r.Product, r.InstancePath)] = r
-		}
-	}
-	return cr
+	return &creator{c: c, cat: cat, acct: c.env.AccountSID}
 }
 
 // parentValues fills the parent placeholders of r's list path, creating
 // the parents it can.
 func (cr *creator) parentValues(r *catalog.Resource) (map[string]string, error) {
 	vals := map[string]string{}
-	segs := strings.Split(r.ListPath, "/")
-	for i, s := range segs {
-		open := strings.IndexByte(s, '{')
-		if open < 0 {
-			continue
-		}
-		name := s[open+1 : strings.IndexByte(s, '}')]
+	for _, name := range catalog.PathParams(r.ListPath) {
 		if name == "AccountSid" {
 			vals[name] = cr.acct
 			continue
 		}
-		prefix := strings.Join(segs[:i+1], "/")
-		if r.Version == "2010-04-01" && !strings.HasSuffix(prefix, ".json") {
-			prefix += ".json"
-		}
-		parent := cr.byIns[norm(r.Product, prefix)]
+		parent := cr.cat.Owner(r, name)
 		if parent == nil || !parent.Createable() {
 			vals[name] = "ZZ0123456789abcdef0123456789abcdef" // unknown parents are not checked
 			continue

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
 	"net/http"
 	"sort"
 	"strings"
@@ -17,47 +18,21 @@ import (
 // builder creates resources through the provider's own CRUD layer, parents
 // first, with sample values for the required inputs.
 type builder struct {
-	t     *testing.T
-	s     *server
-	byIns map[string]*spec.Resource // product + normalized instance template
-}
-
-func normPath(product, tmpl string) string {
-	var b strings.Builder
-	b.WriteString(product)
-	for _, s := range strings.Split(tmpl, "/") {
-		if i := strings.IndexByte(s, '{'); i >= 0 {
-			j := strings.IndexByte(s, '}')
-			s = s[:i] + "{}" + s[j+1:]
-		}
-		b.WriteString(s + "/")
-	}
-	return b.String()
+	t *testing.T
+	s *server
 }
 
 func newBuilder(t *testing.T, s *server) *builder {
-	b := &builder{t: t, s: s, byIns: map[string]*spec.Resource{}}
-	for _, r := range s.model.Resources {
-		b.byIns[normPath(r.Catalog.Product, r.Catalog.InstancePath)] = r
-	}
-	return b
+	return &builder{t: t, s: s}
 }
 
-// parentOf finds the covered resource whose instance is the list path's
-// prefix up to the i-th placeholder.
+// parentOf is the covered resource that param of r's list path names.
 func (b *builder) parentOf(r *spec.Resource, param string) *spec.Resource {
-	segs := strings.Split(r.Catalog.ListPath, "/")
-	for i, s := range segs {
-		if s != "{"+param+"}" && !strings.HasPrefix(s, "{"+param+"}") {
-			continue
-		}
-		prefix := strings.Join(segs[:i+1], "/")
-		if r.Catalog.Version == "2010-04-01" && !strings.HasSuffix(prefix, ".json") {
-			prefix += ".json"
-		}
-		return b.byIns[normPath(r.Catalog.Product, prefix)]
+	owner := catalog.MustLoad().Owner(r.Catalog, param)
+	if owner == nil {
+		return nil
 	}
-	return nil
+	return b.s.model.Resource(spec.Package + ":" + owner.Token())
 }
 
 // inputs are sample inputs for r: its required inputs, its ID input when the
