@@ -15,7 +15,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
 )
@@ -176,16 +175,13 @@ func (s Settings) applyConfig(ctx context.Context, st *auto.Stack, ws auto.Works
 		}
 		return nil
 	}
-	proj, err := ws.ProjectSettings(ctx)
+	proj, err := projectName(s.WorkDir)
 	if err != nil {
 		return fmt.Errorf("set stack config: %w", err)
 	}
-	ps, err := ws.StackSettings(ctx, s.Stack)
+	ps, err := stackSettings(s.WorkDir, s.Stack, proj)
 	if err != nil {
-		if !strings.Contains(err.Error(), "unable to find stack settings") {
-			return fmt.Errorf("set stack config: %w", err)
-		}
-		ps = &workspace.ProjectStack{}
+		return fmt.Errorf("set stack config: %w", err)
 	}
 	if ps.Config == nil {
 		ps.Config = config.Map{}
@@ -193,7 +189,7 @@ func (s Settings) applyConfig(ctx context.Context, st *auto.Stack, ws auto.Works
 	for _, c := range s.Config {
 		name := c.Key
 		if !strings.Contains(name, ":") {
-			name = string(proj.Name) + ":" + name
+			name = string(proj) + ":" + name
 		}
 		k, err := config.ParseKey(name)
 		if err != nil {

@@ -41,7 +41,7 @@ func envMap(kv []string) map[string]string {
 	return m
 }
 
-func tokens(e *emulatortest.Env) []string {
+func inventoryTokens(e *emulatortest.Env) []string {
 	var out []string
 	for _, o := range e.Server.Inventory(e.AccountSID) {
 		out = append(out, o.Token)
@@ -79,15 +79,15 @@ func TestRunLifecycle(t *testing.T) {
 	}
 
 	res, evs := run(event.Preview)
-	if !res.Created || res.Counts["create"] != 4 || len(evs) == 0 || len(tokens(emu)) != 0 {
-		t.Fatalf("preview: %+v, %d events, inventory %v", res, len(evs), tokens(emu))
+	if !res.Created || res.Counts["create"] != 4 || len(evs) == 0 || len(inventoryTokens(emu)) != 0 {
+		t.Fatalf("preview: %+v, %d events, inventory %v", res, len(evs), inventoryTokens(emu))
 	}
 	res, _ = run(event.Up)
 	if res.Created || res.Counts["create"] != 4 {
 		t.Fatalf("up: %+v", res)
 	}
 	want := []string{"sync/v1:Service", "sync/v1:ServiceSyncMap", "taskrouter/v1:Workspace"}
-	if got := tokens(emu); !containsAll(got, want) {
+	if got := inventoryTokens(emu); !containsAll(got, want) {
 		t.Fatalf("inventory after up = %v, want %v", got, want)
 	}
 	names := map[string]string{}
@@ -136,7 +136,7 @@ func TestRunLifecycle(t *testing.T) {
 	if !res.Removed || res.Counts["delete"] != 4 {
 		t.Fatalf("destroy: %+v", res)
 	}
-	if got := tokens(emu); len(got) != 0 {
+	if got := inventoryTokens(emu); len(got) != 0 {
 		t.Fatalf("inventory after destroy = %v", got)
 	}
 	res, _ = run(event.Destroy)
