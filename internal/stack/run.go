@@ -140,7 +140,7 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 			return res, fmt.Errorf("pulumi %s on %s: %w", s.Operation, s.Stack, err)
 		}
 		if s.Operation == event.Up || s.Operation == event.Refresh {
-			res.Outputs, err = outputs(ctx, &st, r.stackOutputs)
+			res.Outputs, err = outputs(ctx, &st, r.stackOutputs, r.upOutputs)
 			if err != nil {
 				return res, err
 			}
@@ -206,6 +206,7 @@ func (s Settings) applyConfig(ctx context.Context, st *auto.Stack, ws auto.Works
 type opResult struct {
 	Result
 	stackOutputs map[string]any
+	upOutputs    auto.OutputMap // up only: the outputs the SDK read after the update
 }
 
 // operate runs the operation once, fanning the engine events out to sinks.
@@ -246,6 +247,7 @@ func (s Settings) operate(ctx context.Context, st *auto.Stack, sinks []Sink, tra
 	case event.Up:
 		var r auto.UpResult
 		r, err = st.Up(ctx, s.upOptions(ch)...)
+		res.upOutputs = r.Outputs
 		if r.Summary.ResourceChanges != nil {
 			summary = counts(*r.Summary.ResourceChanges)
 		}
@@ -360,11 +362,16 @@ func isSecret(v any) bool {
 	return ok
 }
 
-// outputs turns the stack outputs the engine reported into Outputs. The
-// engine shows secrets as [secret]; their values come from one
-// `pulumi stack output --show-secrets` call, made only when a secret
-// output exists. Without events (refresh) the outputs are read from state.
-func outputs(ctx context.Context, st *auto.Stack, fromEvents map[string]any) ([]Output, error) {
+// outputs turns the stack outputs into Outputs. After up they are known:
+// the SDK's Up reads them from state (secrets included) before it returns.
+// After refresh the engine reported them in its events, secrets as
+// [secret]; their values come from one `pulumi stack output --show-secrets`
+// call (a CLI start), made only when a secret output exists or no event
+// carried the outputs.
+func outputs(ctx context.Context, st *auto.Stack, fromEvents map[string]any, known auto.OutputMap) ([]Output, error) {
+	if known != nil {
+		return stateOutputs(known)
+	}
 	needState := fromEvents == nil
 	for _, v := range fromEvents {
 		if isSecret(v) {
@@ -379,32 +386,38 @@ func outputs(ctx context.Context, st *auto.Stack, fromEvents map[string]any) ([]
 			return nil, fmt.Errorf("read stack outputs: %w", err)
 		}
 	}
-	var out []Output
 	if fromEvents == nil {
-		for k, v := range state {
-			text, err := outputText(v.Value)
-			if err != nil {
-				return nil, err
+		return stateOutputs(state)
+	}
+	var out []Output
+	for k, v := range fromEvents {
+		o := Output{Name: k}
+		if isSecret(v) {
+			sv, ok := state[k]
+			if !ok {
+				return nil, fmt.Errorf("read stack outputs: secret output %s is not in the state", k)
 			}
-			out = append(out, Output{Name: k, Value: text, Secret: v.Secret})
+			v, o.Secret = sv.Value, true
 		}
-	} else {
-		for k, v := range fromEvents {
-			o := Output{Name: k}
-			if isSecret(v) {
-				sv, ok := state[k]
-				if !ok {
-					return nil, fmt.Errorf("read stack outputs: secret output %s is not in the state", k)
-				}
-				v, o.Secret = sv.Value, true
-			}
-			text, err := outputText(v)
-			if err != nil {
-				return nil, err
-			}
-			o.Value = text
-			out = append(out, o)
+		text, err := outputText(v)
+		if err != nil {
+			return nil, err
 		}
+		o.Value = text
+		out = append(out, o)
+	}
+	sortOutputs(out)
+	return out, nil
+}
+
+func stateOutputs(state auto.OutputMap) ([]Output, error) {
+	out := make([]Output, 0, len(state))
+	for k, v := range state {
+		text, err := outputText(v.Value)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Output{Name: k, Value: text, Secret: v.Secret})
 	}
 	sortOutputs(out)
 	return out, nil

@@ -3,13 +3,17 @@ package stack
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 
 	"github.com/tdeploy/twilio-deploy-action/examples"
@@ -57,12 +61,16 @@ func TestRunLifecycle(t *testing.T) {
 	t.Parallel()
 	emu := emulatortest.New(t)
 	root := filepath.Dir(testenv.BinDir(t, testenv.PulumiTools...))
-	cmd, err := NewCommand(root)
+	real, err := NewCommand(root)
 	if err != nil {
 		t.Fatal(err)
 	}
+	cmd := &countingCommand{PulumiCommand: real}
 	env := envMap(testenv.PulumiEnv(t, "TWILIO_ACCOUNT_SID="+emu.AccountSID, "TWILIO_AUTH_TOKEN="+emu.AuthToken, "TWILIO_API_URL="+emu.URL))
-	s := Settings{WorkDir: copyExample(t), Stack: "feature-x", Branch: "feature/x", CheckOwner: true, Env: env,
+	dir := copyExample(t)
+	// A secret output: its value must come back, marked secret.
+	appendFile(t, filepath.Join(dir, "Pulumi.yaml"), "  apiPin:\n    fn::secret: pin-0042\n")
+	s := Settings{WorkDir: dir, Stack: "feature-x", Branch: "feature/x", CheckOwner: true, Env: env,
 		Config: []ConfigValue{{Key: "greeting", Value: "hello"}, {Key: "pin", Value: "s3cr3t-pin", Secret: true}}}
 	ctx := t.Context()
 
@@ -82,9 +90,19 @@ func TestRunLifecycle(t *testing.T) {
 	if !res.Created || res.Counts["create"] != 4 || len(evs) == 0 || len(inventoryTokens(emu)) != 0 {
 		t.Fatalf("preview: %+v, %d events, inventory %v", res, len(evs), inventoryTokens(emu))
 	}
+	before := cmd.count("stack", "output")
 	res, _ = run(event.Up)
 	if res.Created || res.Counts["create"] != 4 {
 		t.Fatalf("up: %+v", res)
+	}
+	// The SDK's Up reads the outputs (`stack output` masked, then with
+	// --show-secrets); Run uses those, secrets included, and starts no more.
+	if n := cmd.count("stack", "output") - before; n != 2 {
+		t.Errorf("up ran `pulumi stack output` %d times, want 2 (the SDK's own): %q", n, cmd.runs)
+	}
+	if i := slices.IndexFunc(res.Outputs, func(o Output) bool { return o.Name == "apiPin" }); i < 0 ||
+		res.Outputs[i] != (Output{Name: "apiPin", Value: "pin-0042", Secret: true}) {
+		t.Errorf("secret output after up: %+v", res.Outputs)
 	}
 	want := []string{"sync/v1:Service", "sync/v1:ServiceSyncMap", "taskrouter/v1:Workspace"}
 	if got := inventoryTokens(emu); !containsAll(got, want) {
@@ -189,4 +207,53 @@ func TestNewCommandVersion(t *testing.T) {
 	if _, ok := cmd.(command); !ok {
 		t.Errorf("bin/pulumi's build information gave no version: every run pays a `pulumi version`")
 	}
+}
+
+func appendFile(t *testing.T, path, text string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// countingCommand records the CLI commands a run starts.
+type countingCommand struct {
+	auto.PulumiCommand
+	mu   sync.Mutex
+	runs [][]string
+}
+
+func (c *countingCommand) Run(ctx context.Context, workdir string, stdin io.Reader, out, errOut []io.Writer,
+	env []string, args ...string,
+) (string, string, int, error) {
+	c.mu.Lock()
+	c.runs = append(c.runs, args)
+	c.mu.Unlock()
+	return c.PulumiCommand.Run(ctx, workdir, stdin, out, errOut, env, args...)
+}
+
+// count reports how many recorded commands start with words (flags skipped).
+func (c *countingCommand) count(words ...string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, args := range c.runs {
+		var cmd []string
+		for _, a := range args {
+			if !strings.HasPrefix(a, "-") {
+				cmd = append(cmd, a)
+			}
+		}
+		if len(cmd) >= len(words) && slices.Equal(cmd[:len(words)], words) {
+			n++
+		}
+	}
+	return n
 }
