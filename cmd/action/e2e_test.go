@@ -212,7 +212,8 @@ func TestEndToEnd(t *testing.T) {
 	// 1. Pull request opened: preview of main with main's credentials.
 	r := w.step("pull_request", "refs/pull/7/merge", "main", prPayload("opened", 7, repoJSON()))
 	mustCode(t, "pr preview", r, 0)
-	if r.outputs["operation"] != "preview" || r.outputs["stack"] != "main" || r.outputs["branch"] != "main" || r.outputs["changes"] != `{"create":4}` {
+	if r.outputs["operation"] != "preview" || r.outputs["stack"] != "main" || r.outputs["branch"] != "main" || r.outputs["changes"] != `{"create":4}` ||
+		r.outputs["subaccount-sid"] != "" {
 		t.Fatalf("pr preview outputs = %v", r.outputs)
 	}
 	if !strings.Contains(r.summary, "preview") || !strings.Contains(r.summary, "twilio:sync/v1:Service") || r.summary != r.outputs["summary"]+"\n" {

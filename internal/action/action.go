@@ -80,7 +80,7 @@ var ErrForbidden = errors.New("GitHub refused the comment")
 
 // Outputs written for every run; stack outputs with these names are
 // skipped (with a warning) so they cannot overwrite them.
-var fixedOutputs = []string{"stack", "branch", "operation", "changes", "drift", "summary", "comment-url"}
+var fixedOutputs = []string{"stack", "branch", "operation", "changes", "drift", "summary", "comment-url", "subaccount-sid"}
 
 func getenvFrom(environ []string) func(string) string {
 	m := make(map[string]string, len(environ))
@@ -122,6 +122,9 @@ type runner struct {
 	target naming.Target
 	masked map[string]bool
 	start  time.Time
+	// subaccount is the pull request environment's sub-account SID, set
+	// as an output of the operation (not a secret: the action made it).
+	subaccount string
 }
 
 // phase writes how long the run has taken so far, as a ::debug:: line
@@ -478,6 +481,9 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 	outs := map[string]string{
 		"stack": s.Stack, "branch": s.Branch, "operation": op,
 		"changes": changesJSON(res.Counts), "drift": fmt.Sprint(res.Drift), "summary": md,
+	}
+	if r.subaccount != "" {
+		outs["subaccount-sid"] = r.subaccount
 	}
 	for _, o := range res.Outputs {
 		if slices.Contains(fixedOutputs, o.Name) {

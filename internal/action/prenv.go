@@ -48,6 +48,7 @@ func (r *runner) prEnvironment(ctx context.Context, parentCreds creds.Credential
 		verb = "created"
 	}
 	fmt.Fprintf(r.out, "pull request #%d: %s sub-account %s (%s)\n", pr.Number, verb, sub.SID, name)
+	r.subaccount = sub.SID
 
 	cmd := <-cmdc
 	if cmd.err != nil {
