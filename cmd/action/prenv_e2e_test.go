@@ -125,6 +125,36 @@ func TestPREnvironment(t *testing.T) {
 		t.Fatalf("pr closed again: outputs %v\n%s", r.outputs, r.stdout)
 	}
 
+	// 4b. A sub-account closed by hand (in the Console) while the pull
+	// request is open: the next push gets a new sub-account and deploys
+	// everything into it, as the old one's resources are gone; closing the
+	// pull request then destroys the new one.
+	r = w.step("pull_request", "refs/pull/7/merge", "main", prPayload("reopened", 7, repoJSON()), prEnv)
+	mustCode(t, "pr reopened", r, 0)
+	first := r.outputs["subaccount-sid"]
+	if _, err := parent.Api.UpdateAccount(first, (&api.UpdateAccountParams{}).SetStatus("closed")); err != nil {
+		t.Fatal(err)
+	}
+	r = w.step("pull_request", "refs/pull/7/merge", "main", prPayload("synchronize", 7, repoJSON()), prEnv)
+	mustCode(t, "push after a sub-account closed by hand", r, 0)
+	second := r.outputs["subaccount-sid"]
+	if second == "" || second == first || len(w.inventory(second)) != 3 || r.outputs["changes"] != `{"create":3}` {
+		t.Fatalf("after a sub-account closed by hand: %s then %s, inventory %v, outputs %v\n%s", first, second, w.inventory(second), r.outputs, r.stdout)
+	}
+	// 4c. Closed by hand again, then the pull request closes: nothing to
+	// destroy, and the stack left behind is removed.
+	if _, err := parent.Api.UpdateAccount(second, (&api.UpdateAccountParams{}).SetStatus("closed")); err != nil {
+		t.Fatal(err)
+	}
+	r = w.step("pull_request", "refs/pull/7/merge", "main", prPayload("closed", 7, repoJSON()), prEnv)
+	mustCode(t, "pr closed after its sub-account", r, 0)
+	if r.outputs["operation"] != "none" || !strings.Contains(r.stdout, "removed the stack pr-7") {
+		t.Fatalf("pr closed after its sub-account: outputs %v\n%s", r.outputs, r.stdout)
+	}
+	if stacks := testenv.Pulumi(t, w.repo, w.base, "stack", "ls", "--json"); strings.Contains(stacks, "pr-7") {
+		t.Fatalf("stack pr-7 left after close: %s", stacks)
+	}
+
 	// 5. A fork's pull request gets no environment, even with secrets.
 	r = w.step("pull_request_target", "refs/heads/main", "main", prPayload("opened", 8, map[string]any{"full_name": "octocat/ivr", "fork": true}), prEnv)
 	mustCode(t, "fork pr", r, 0)

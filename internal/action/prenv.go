@@ -8,6 +8,7 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv/twilioparent"
+	"github.com/tdeploy/twilio-deploy-action/internal/stack"
 )
 
 // prEnvironment runs the pull request's own environment: its sub-account
@@ -40,8 +41,7 @@ func (r *runner) prEnvironment(ctx context.Context, parentCreds creds.Credential
 	r.mask(sub.AuthToken)
 	r.phase("sub-account ready")
 	if !found {
-		return r.skip(fmt.Sprintf("Pull request #%d has no sub-account %q: nothing to %s; if stack %s still exists, remove it with `pulumi stack rm %s --force`.",
-			pr.Number, name, r.plan.Operation, r.target.Stack, r.target.Stack))
+		return r.noSubaccount(ctx, parentCreds, apiURL, cmdc, name)
 	}
 	verb := "reusing"
 	if created {
@@ -59,6 +59,10 @@ func (r *runner) prEnvironment(ctx context.Context, parentCreds creds.Credential
 	if err != nil {
 		return err
 	}
+	// A new sub-account under an existing stack (the old one was closed by
+	// hand) leaves state naming resources Twilio deleted with it: refresh
+	// drops them, so up creates them again instead of finding no change.
+	s.Refresh = s.Refresh || created
 	// The parent's secrets are scrubbed too: they are in the environment.
 	if err := r.operate(ctx, cmd.cmd, s, subCreds, withParent(secrets, parentCreds)); err != nil {
 		return err
@@ -82,4 +86,32 @@ func withParent(secrets map[string]string, c creds.Credentials) map[string]strin
 		out[fmt.Sprintf("parent secret %d", i)] = v
 	}
 	return out
+}
+
+// noSubaccount handles a pull request without an open sub-account. On
+// close (nothing to destroy), when its stack is still there, the
+// sub-account was closed by hand, which took every resource with it, so
+// the stack is removed without touching Twilio.
+func (r *runner) noSubaccount(ctx context.Context, parentCreds creds.Credentials, apiURL string, cmdc <-chan cmdResult, name string) error {
+	pr := r.plan.PullRequest
+	if r.plan.Operation != event.Destroy {
+		return r.skip(fmt.Sprintf("Pull request #%d has no sub-account %q: nothing to %s.", pr.Number, name, r.plan.Operation))
+	}
+	cmd := <-cmdc
+	if cmd.err != nil {
+		return cmd.err
+	}
+	s, err := r.settings(parentCreds, apiURL)
+	if err != nil {
+		return err
+	}
+	removed, err := stack.Remove(ctx, cmd.cmd, s)
+	if err != nil {
+		return fmt.Errorf("pull request #%d has no sub-account %q: %w", pr.Number, name, err)
+	}
+	if removed {
+		return r.skip(fmt.Sprintf("Pull request #%d's sub-account %q was already closed, and Twilio deleted what it held: removed the stack %s it left behind.",
+			pr.Number, name, r.target.Stack))
+	}
+	return r.skip(fmt.Sprintf("Pull request #%d has no sub-account %q and no stack %s: nothing to %s.", pr.Number, name, r.target.Stack, r.plan.Operation))
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optremove"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
@@ -525,4 +526,22 @@ func (s Settings) destroyOptions(ch chan<- events.EngineEvent) []optdestroy.Opti
 		opts = append(opts, optdestroy.Remove())
 	}
 	return opts
+}
+
+// Remove deletes the stack, its state and history without touching a
+// resource (`pulumi stack rm --force`): for a pull request environment
+// whose sub-account was closed by hand, which took every resource of the
+// stack with it. A missing stack is no error; removed reports false.
+func Remove(ctx context.Context, cmd auto.PulumiCommand, s Settings) (removed bool, err error) {
+	ws, err := auto.NewLocalWorkspace(ctx, s.workspaceOptions(cmd)...)
+	if err != nil {
+		return false, fmt.Errorf("open the Pulumi project in %s: %w", s.WorkDir, err)
+	}
+	if err := ws.RemoveStack(ctx, s.Stack, optremove.Force()); err != nil {
+		if auto.IsSelectStack404Error(err) {
+			return false, nil
+		}
+		return false, fmt.Errorf("remove stack %s: %w", s.Stack, err)
+	}
+	return true, nil
 }
