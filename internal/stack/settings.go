@@ -26,7 +26,6 @@
 package stack
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -37,6 +36,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/tdeploy/twilio-deploy-action/internal/dotenv"
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
 )
 
@@ -131,56 +131,22 @@ func configText(v any) (string, error) {
 // name derived from the branch + ".env" (.main.env, .feature-new-ivr.env).
 func EnvFileName(derivedStack string) string { return "." + derivedStack + ".env" }
 
-// ParseEnvFile reads KEY=VALUE lines: blank lines and lines starting with
-// "#" are skipped, an "export " prefix is allowed, and a value in matching
-// single or double quotes is unquoted (double quotes also unescape \n, \"
-// and \\). The variables go to the Pulumi program and provider's
-// environment, not to stack config.
+// ParseEnvFile reads a per-branch env file in the .env format the
+// Functions' .env uses (see package dotenv). The variables go to the
+// Pulumi program and provider's environment, not to stack config.
 func ParseEnvFile(r io.Reader) (map[string]string, error) {
-	out := map[string]string{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		line = strings.TrimPrefix(line, "export ")
-		k, v, ok := strings.Cut(line, "=")
-		k = strings.TrimSpace(k)
-		if !ok || !validEnvName(k) {
-			return nil, fmt.Errorf("line %d: want KEY=VALUE", n)
-		}
-		v = strings.TrimSpace(v)
-		if len(v) >= 2 && v[0] == v[len(v)-1] && (v[0] == '"' || v[0] == '\'') {
-			q := v[0]
-			v = v[1 : len(v)-1]
-			if q == '"' {
-				v = strings.NewReplacer(`\n`, "\n", `\"`, `"`, `\\`, `\`).Replace(v)
-			}
-		}
-		out[k] = v
-	}
-	if err := sc.Err(); err != nil {
+	b, err := io.ReadAll(io.LimitReader(r, maxEnvFile+1))
+	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	if len(b) > maxEnvFile {
+		return nil, fmt.Errorf("larger than %d bytes", maxEnvFile)
+	}
+	return dotenv.Parse(string(b))
 }
 
-func validEnvName(k string) bool {
-	if k == "" || ('0' <= k[0] && k[0] <= '9') {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if !(('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') || c == '_') {
-			return false
-		}
-	}
-	return true
-}
+// maxEnvFile bounds an env file: it holds variables, not data.
+const maxEnvFile = 1 << 20
 
 // ParseList splits an input of items separated by newlines or commas.
 func ParseList(s string) []string {

@@ -53,12 +53,14 @@ func TestParseConfig(t *testing.T) {
 
 func TestParseEnvFile(t *testing.T) {
 	t.Parallel()
-	in := "# comment\n\nA=1\nexport B = two words \nC=\"quoted \\\"x\\\"\\nnext\"\nD='single $x'\nE=a=b\n"
+	// The same format as the Functions' .env (package dotenv): an inline
+	// comment after a bare value is not part of it.
+	in := "# comment\n\nA=1\nexport B = two words \nC=\"quoted \\\"x\\\"\\nnext\"\nD='single $x'\nE=a=b\nF=https://staging.example # staging\n"
 	got, err := ParseEnvFile(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"A": "1", "B": "two words", "C": "quoted \"x\"\nnext", "D": "single $x", "E": "a=b"}
+	want := map[string]string{"A": "1", "B": "two words", "C": "quoted \"x\"\nnext", "D": "single $x", "E": "a=b", "F": "https://staging.example"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
@@ -66,6 +68,9 @@ func TestParseEnvFile(t *testing.T) {
 		if _, err := ParseEnvFile(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "line 1") {
 			t.Errorf("ParseEnvFile(%q) err = %v", bad, err)
 		}
+	}
+	if _, err := ParseEnvFile(strings.NewReader("A=" + strings.Repeat("x", maxEnvFile))); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("oversized env file: err = %v", err)
 	}
 	if EnvFileName("feature-new-ivr") != ".feature-new-ivr.env" {
 		t.Error(EnvFileName("feature-new-ivr"))
