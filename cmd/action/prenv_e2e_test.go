@@ -155,6 +155,18 @@ func TestPREnvironment(t *testing.T) {
 		t.Fatalf("stack pr-7 left after close: %s", stacks)
 	}
 
+	// 4d. A stack whose sub-account the parent never had (pr-parent changed
+	// since): left alone, as its resources may be alive elsewhere.
+	testenv.Pulumi(t, w.repo, w.base, "stack", "init", "pr-11")
+	r = w.step("pull_request", "refs/pull/11/merge", "main", prPayload("closed", 11, repoJSON()), prEnv)
+	mustCode(t, "pr closed, sub-account unknown to the parent", r, 0)
+	if r.outputs["operation"] != "none" || !strings.Contains(r.stdout, "nothing to destroy") {
+		t.Fatalf("pr closed, sub-account unknown: outputs %v\n%s", r.outputs, r.stdout)
+	}
+	if stacks := testenv.Pulumi(t, w.repo, w.base, "stack", "ls", "--json"); !strings.Contains(stacks, "pr-11") {
+		t.Fatalf("stack pr-11 removed though its sub-account was never seen closed: %s", stacks)
+	}
+
 	// 5. A fork's pull request gets no environment, even with secrets.
 	r = w.step("pull_request_target", "refs/heads/main", "main", prPayload("opened", 8, map[string]any{"full_name": "octocat/ivr", "fork": true}), prEnv)
 	mustCode(t, "fork pr", r, 0)

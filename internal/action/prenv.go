@@ -41,7 +41,7 @@ func (r *runner) prEnvironment(ctx context.Context, parentCreds creds.Credential
 	r.mask(sub.AuthToken)
 	r.phase("sub-account ready")
 	if !found {
-		return r.noSubaccount(ctx, parentCreds, apiURL, cmdc, name)
+		return r.noSubaccount(ctx, parent, parentCreds, apiURL, cmdc, name)
 	}
 	verb := "reusing"
 	if created {
@@ -89,13 +89,23 @@ func withParent(secrets map[string]string, c creds.Credentials) map[string]strin
 }
 
 // noSubaccount handles a pull request without an open sub-account. On
-// close (nothing to destroy), when its stack is still there, the
-// sub-account was closed by hand, which took every resource with it, so
-// the stack is removed without touching Twilio.
-func (r *runner) noSubaccount(ctx context.Context, parentCreds creds.Credentials, apiURL string, cmdc <-chan cmdResult, name string) error {
+// close (nothing to destroy), when the parent shows the sub-account as
+// closed (by hand: it took every resource with it) and the stack is still
+// there, the stack is removed without touching Twilio. With no closed
+// sub-account either (pr-parent changed, say), the stack is left alone:
+// its resources may be alive elsewhere.
+func (r *runner) noSubaccount(ctx context.Context, parent prenv.Parent, parentCreds creds.Credentials, apiURL string, cmdc <-chan cmdResult, name string) error {
 	pr := r.plan.PullRequest
 	if r.plan.Operation != event.Destroy {
 		return r.skip(fmt.Sprintf("Pull request #%d has no sub-account %q: nothing to %s.", pr.Number, name, r.plan.Operation))
+	}
+	closed, err := parent.Closed(ctx, name)
+	if err != nil {
+		return fmt.Errorf("pull request #%d environment: %w", pr.Number, err)
+	}
+	if !closed {
+		return r.skip(fmt.Sprintf("Pull request #%d has no sub-account %q under the parent (pr-parent %s): nothing to destroy. If stack %s still exists and its sub-account is gone, remove it with `pulumi stack rm %s --force`.",
+			pr.Number, name, r.in.PRParent, r.target.Stack, r.target.Stack))
 	}
 	cmd := <-cmdc
 	if cmd.err != nil {
@@ -107,11 +117,11 @@ func (r *runner) noSubaccount(ctx context.Context, parentCreds creds.Credentials
 	}
 	removed, err := stack.Remove(ctx, cmd.cmd, s)
 	if err != nil {
-		return fmt.Errorf("pull request #%d has no sub-account %q: %w", pr.Number, name, err)
+		return fmt.Errorf("pull request #%d's sub-account %q is closed: %w", pr.Number, name, err)
 	}
 	if removed {
 		return r.skip(fmt.Sprintf("Pull request #%d's sub-account %q was already closed, and Twilio deleted what it held: removed the stack %s it left behind.",
 			pr.Number, name, r.target.Stack))
 	}
-	return r.skip(fmt.Sprintf("Pull request #%d has no sub-account %q and no stack %s: nothing to %s.", pr.Number, name, r.target.Stack, r.plan.Operation))
+	return r.skip(fmt.Sprintf("Pull request #%d's sub-account %q is closed and stack %s is gone: nothing to %s.", pr.Number, name, r.target.Stack, r.plan.Operation))
 }

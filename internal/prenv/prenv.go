@@ -26,6 +26,9 @@ type Parent interface {
 	Active(ctx context.Context, name string) ([]Subaccount, error)
 	Create(ctx context.Context, name string) (Subaccount, error)
 	Close(ctx context.Context, sid string) error
+	// Closed reports whether a closed sub-account is named name: one that
+	// existed under this parent and is gone, with all it held.
+	Closed(ctx context.Context, name string) (bool, error)
 }
 
 // Errors the adapter wraps, so the message can say what to do.

@@ -36,6 +36,8 @@ func (f *fakeParent) Create(context.Context, string) (Subaccount, error) {
 	return f.next, nil
 }
 
+func (f *fakeParent) Closed(context.Context, string) (bool, error) { return len(f.closed) > 0, nil }
+
 func (f *fakeParent) Close(_ context.Context, sid string) error {
 	f.closed = append(f.closed, sid)
 	f.active = slices.DeleteFunc(f.active, func(s Subaccount) bool { return s.SID == sid })

@@ -127,3 +127,20 @@ func (p *Parent) Close(ctx context.Context, sid string) error {
 	}
 	return nil
 }
+
+// Closed reports whether a closed sub-account is named name.
+func (p *Parent) Closed(ctx context.Context, name string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	accts, err := p.rest.Api.ListAccount((&api.ListAccountParams{}).SetFriendlyName(name).SetStatus("closed").SetPageSize(20))
+	if err != nil {
+		return false, p.explain(err)
+	}
+	for _, a := range accts {
+		if a.Sid != nil && *a.Sid != p.self && a.FriendlyName != nil && *a.FriendlyName == name && a.Status != nil && *a.Status == "closed" {
+			return true, nil
+		}
+	}
+	return false, nil
+}

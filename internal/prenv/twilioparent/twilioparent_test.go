@@ -50,8 +50,18 @@ func TestFindOrCreateIsIdempotent(t *testing.T) {
 		t.Fatalf("sub-account credentials: %v", err)
 	}
 
+	if closed, err := p.Closed(ctx, name); err != nil || closed {
+		t.Fatalf("Closed before close = %v, %v; want false", closed, err)
+	}
 	if err := p.Close(ctx, first.SID); err != nil {
 		t.Fatal(err)
+	}
+	if closed, err := p.Closed(ctx, name); err != nil || !closed {
+		t.Fatalf("Closed after close = %v, %v; want true", closed, err)
+	}
+	// Another pull request's closed sub-account is not this one's.
+	if closed, err := p.Closed(ctx, prenv.Name("tdeploy/ivr", 70)); err != nil || closed {
+		t.Fatalf("Closed of an open pull request's name = %v, %v; want false", closed, err)
 	}
 	if _, ok, err := prenv.Find(ctx, p, name); err != nil || ok {
 		t.Fatalf("Find after close = %v, %v; want none", ok, err)
