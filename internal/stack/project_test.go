@@ -36,6 +36,7 @@ func TestProjectName(t *testing.T) {
 		{"yaml", map[string]string{"Pulumi.yaml": "name: ivr\nruntime: yaml\n"}, "ivr", ""},
 		{"quoted, after other keys", map[string]string{"Pulumi.yaml": "# the IVR\nruntime: yaml\nname: \"my-ivr\"\n"}, "my-ivr", ""},
 		{"yml", map[string]string{"Pulumi.yml": "name: short\nruntime: yaml\n"}, "short", ""},
+		{"byte order mark", map[string]string{"Pulumi.yaml": "\ufeffname: bom\nruntime: yaml\n"}, "bom", ""},
 		{"json", map[string]string{"Pulumi.json": `{"name": "js", "runtime": "yaml"}`}, "js", ""},
 		{"yaml before yml", map[string]string{"Pulumi.yaml": "name: first\n", "Pulumi.yml": "name: second\n"}, "first", ""},
 		{"nested name is not the project's", map[string]string{"Pulumi.yaml": "runtime: yaml\nresources:\n  a:\n    name: x\n"}, "", "has no name"},
