@@ -8,10 +8,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
+	"github.com/tdeploy/twilio-deploy-action/internal/catalog/catalogtest"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
 )
 
@@ -68,53 +68,16 @@ func (c *apiClient) do(method, host, path string, form url.Values, jsonBody any)
 	return resp.StatusCode, out, resp.Header
 }
 
-// sample is a valid value for a parameter of this type.
-func sample(p *catalog.Param) any {
-	if len(p.Enum) > 0 {
-		if p.Type == "array" {
-			return []string{p.Enum[0]}
-		}
-		return p.Enum[0]
-	}
-	switch p.Type {
-	case "boolean":
-		return true
-	case "integer":
-		return 7
-	case "number":
-		return 1.5
-	case "object":
-		return map[string]any{"k": "v"}
-	case "array":
-		if p.Items == "object" {
-			return []any{map[string]any{"k": "v"}}
-		}
-		return []string{"item-" + strings.ToLower(p.Name)}
-	}
-	switch p.Format {
-	case "uri":
-		return "https://example.com/" + strings.ToLower(p.Name)
-	case "phone-number":
-		return "+15005550006"
-	case "date-time":
-		return "2026-01-02T03:04:05Z"
-	case "http-method":
-		return "POST"
-	}
-	// unique names must stay unique
-	return fmt.Sprintf("v-%s-%d", strings.ToLower(p.Name), sampleSeq.Add(1))
-}
-
-var sampleSeq atomic.Int64
-
 // encode adds a sample value to a form as twilio-go would send it.
 func encode(form url.Values, p *catalog.Param, v any) {
 	switch x := v.(type) {
-	case []string:
-		form[p.Name] = x
 	case []any, map[string]any:
 		if arr, ok := x.([]any); ok && p.Type == "array" {
 			for _, e := range arr {
+				if str, ok := e.(string); ok {
+					form.Add(p.Name, str)
+					continue
+				}
 				b, _ := json.Marshal(e)
 				form.Add(p.Name, string(b))
 			}
@@ -142,7 +105,7 @@ func requiredParams(op *catalog.Operation, extra ...string) (url.Values, map[str
 		if !want {
 			continue
 		}
-		v := sample(p)
+		v := catalogtest.Sample(p)
 		if p.In == "body" && op.Body == "json" {
 			js[p.Name] = v
 			continue

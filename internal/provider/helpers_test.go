@@ -12,6 +12,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
+	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
+	"github.com/tdeploy/twilio-deploy-action/internal/catalog/catalogtest"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
 	"github.com/tdeploy/twilio-deploy-action/internal/provider/spec"
@@ -61,43 +63,12 @@ func summarize(reqs []emulator.Request) string {
 	return b.String()
 }
 
-var sampleSeq atomic.Int64
-
 // sample is a valid value for an input, as a program would write it.
 func sample(in *spec.Input) any {
-	if len(in.Enum) > 0 {
-		if in.Type == "array" {
-			return []any{in.Enum[0]}
-		}
-		return in.Enum[0]
-	}
-	switch in.Type {
-	case "boolean":
-		return true
-	case "integer":
-		return 7.0
-	case "number":
-		return 1.5
-	case "object":
-		return map[string]any{"k": "v"}
-	case "array":
-		if in.Items == "object" {
-			return []any{map[string]any{"k": "v"}}
-		}
-		return []any{"item-" + strings.ToLower(in.Param)}
-	}
-	switch in.Format {
-	case "uri":
-		return "https://example.com/" + strings.ToLower(in.Param)
-	case "phone-number":
-		return "+15005550006"
-	case "date-time":
-		return "2026-01-02T03:04:05Z"
-	case "http-method":
-		return "POST"
-	}
-	return fmt.Sprintf("v-%s-%d", strings.ToLower(in.Param), sampleSeq.Add(1))
+	return catalogtest.Sample(&catalog.Param{Name: in.Param, Type: in.Type, Items: in.Items, Format: in.Format, Enum: in.Enum})
 }
+
+var changeSeq atomic.Int64
 
 // changed is another valid value for an input, or nil when there is none.
 func changed(in *spec.Input, old any) any {
@@ -128,7 +99,7 @@ func changed(in *spec.Input, old any) any {
 	case "phone-number", "date-time", "http-method":
 		return nil
 	}
-	return fmt.Sprintf("changed-%s-%d", strings.ToLower(in.Param), sampleSeq.Add(1))
+	return fmt.Sprintf("changed-%s-%d", strings.ToLower(in.Param), changeSeq.Add(1))
 }
 
 func tokenType(s string) tokens.Type { return tokens.Type(s) }
