@@ -58,17 +58,7 @@ func TestPulumiCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	dir := t.TempDir()
-	prog, err := os.ReadFile(filepath.Join("testdata", "program", "Pulumi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), prog, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	penv := testenv.PulumiEnv(t,
-		"TWILIO_ACCOUNT_SID="+env.AccountSID, "TWILIO_AUTH_TOKEN="+env.AuthToken, "TWILIO_API_URL="+env.URL)
-	pulumi := func(args ...string) string { return testenv.Pulumi(t, dir, penv, args...) }
+	pulumi := cliProgram(t, env, "program")
 	pulumi("stack", "init", "dev")
 	pulumi("config", "set", "phoneNumber", number)
 
@@ -193,17 +183,7 @@ func TestPulumiCLISubaccount(t *testing.T) {
 	}
 	t.Parallel()
 	env := emulatortest.New(t)
-	dir := t.TempDir()
-	prog, err := os.ReadFile(filepath.Join("testdata", "subaccount", "Pulumi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), prog, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	penv := testenv.PulumiEnv(t,
-		"TWILIO_ACCOUNT_SID="+env.AccountSID, "TWILIO_AUTH_TOKEN="+env.AuthToken, "TWILIO_API_URL="+env.URL)
-	pulumi := func(args ...string) string { return testenv.Pulumi(t, dir, penv, args...) }
+	pulumi := cliProgram(t, env, "subaccount")
 	pulumi("stack", "init", "dev")
 	pulumi("preview", "--non-interactive")
 	if got := env.Server.Requests(); len(got) != 0 {
@@ -232,4 +212,21 @@ func TestPulumiCLISubaccount(t *testing.T) {
 	if err != nil || acct.Status == nil || *acct.Status != "closed" {
 		t.Errorf("sub-account after destroy: %v %+v", err, acct)
 	}
+}
+
+// cliProgram copies testdata/<name>/Pulumi.yaml into a temp folder and
+// returns a runner of bin/pulumi there, against env's account.
+func cliProgram(t *testing.T, env *emulatortest.Env, name string) func(args ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	prog, err := os.ReadFile(filepath.Join("testdata", name, "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), prog, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	penv := testenv.PulumiEnv(t,
+		"TWILIO_ACCOUNT_SID="+env.AccountSID, "TWILIO_AUTH_TOKEN="+env.AuthToken, "TWILIO_API_URL="+env.URL)
+	return func(args ...string) string { return testenv.Pulumi(t, dir, penv, args...) }
 }
