@@ -42,8 +42,8 @@ func Check(ctx context.Context, c creds.Credentials, apiURL string) error {
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
 	// twilio-go takes no context; the transport carries it.
-	rest := twiliohttp.RestClient(c, &http.Client{Transport: ctxTransport{ctx: ctx, next: rt}})
-	acct, err := rest.Api.FetchAccount(c.AccountSID)
+	accounts := twiliohttp.AccountsAPI(c, &http.Client{Transport: ctxTransport{ctx: ctx, next: rt}})
+	acct, err := accounts.FetchAccount(c.AccountSID)
 	if err != nil {
 		var te *twclient.TwilioRestError
 		if errors.As(err, &te) {

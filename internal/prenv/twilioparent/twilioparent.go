@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	twclient "github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
@@ -28,9 +27,9 @@ const (
 
 // Parent talks to the parent account.
 type Parent struct {
-	rest  *twilio.RestClient
-	self  string
-	names []string
+	accounts *api.ApiService
+	self     string
+	names    []string
 }
 
 var _ prenv.Parent = (*Parent)(nil)
@@ -41,7 +40,7 @@ func New(c creds.Credentials, apiURL string) (*Parent, error) {
 	if err != nil {
 		return nil, fmt.Errorf("twilio-api-url input: %w", err)
 	}
-	return &Parent{rest: twiliohttp.RestClient(c, &http.Client{Transport: rt, Timeout: 60 * time.Second}), self: c.AccountSID, names: c.Names()}, nil
+	return &Parent{accounts: twiliohttp.AccountsAPI(c, &http.Client{Transport: rt, Timeout: 60 * time.Second}), self: c.AccountSID, names: c.Names()}, nil
 }
 
 // explain turns Twilio's refusals into errors that say what to do.
@@ -67,7 +66,7 @@ func (p *Parent) Active(ctx context.Context, name string) ([]prenv.Subaccount, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	accts, err := p.rest.Api.ListAccount((&api.ListAccountParams{}).SetFriendlyName(name).SetStatus("active").SetPageSize(100))
+	accts, err := p.accounts.ListAccount((&api.ListAccountParams{}).SetFriendlyName(name).SetStatus("active").SetPageSize(100))
 	if err != nil {
 		return nil, p.explain(err)
 	}
@@ -85,7 +84,7 @@ func (p *Parent) Active(ctx context.Context, name string) ([]prenv.Subaccount, e
 		}
 		if s.AuthToken == "" {
 			// Some list responses leave the token out; the fetch has it.
-			f, err := p.rest.Api.FetchAccount(s.SID)
+			f, err := p.accounts.FetchAccount(s.SID)
 			if err != nil {
 				return nil, p.explain(err)
 			}
@@ -103,7 +102,7 @@ func (p *Parent) Create(ctx context.Context, name string) (prenv.Subaccount, err
 	if err := ctx.Err(); err != nil {
 		return prenv.Subaccount{}, err
 	}
-	a, err := p.rest.Api.CreateAccount((&api.CreateAccountParams{}).SetFriendlyName(name))
+	a, err := p.accounts.CreateAccount((&api.CreateAccountParams{}).SetFriendlyName(name))
 	if err != nil {
 		return prenv.Subaccount{}, p.explain(err)
 	}
@@ -122,7 +121,7 @@ func (p *Parent) Close(ctx context.Context, sid string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if _, err := p.rest.Api.UpdateAccount(sid, (&api.UpdateAccountParams{}).SetStatus("closed")); err != nil {
+	if _, err := p.accounts.UpdateAccount(sid, (&api.UpdateAccountParams{}).SetStatus("closed")); err != nil {
 		return p.explain(err)
 	}
 	return nil
@@ -133,7 +132,7 @@ func (p *Parent) Closed(ctx context.Context, name string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	accts, err := p.rest.Api.ListAccount((&api.ListAccountParams{}).SetFriendlyName(name).SetStatus("closed").SetPageSize(20))
+	accts, err := p.accounts.ListAccount((&api.ListAccountParams{}).SetFriendlyName(name).SetStatus("closed").SetPageSize(20))
 	if err != nil {
 		return false, p.explain(err)
 	}
