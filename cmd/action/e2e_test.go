@@ -40,7 +40,10 @@ func actionBinary(t testing.TB) string {
 			return
 		}
 		buildPath = filepath.Join(dir, "action")
-		cmd := exec.Command("go", "build", "-o", buildPath, ".")
+		// Built as the image builds it (scripts/tools.sh): static and
+		// stripped, so the tests and the benchmark run what users run.
+		cmd := exec.Command("go", "build", "-ldflags", "-s -w", "-o", buildPath, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			buildErr = errors.New(string(out))
