@@ -25,34 +25,51 @@ import (
 )
 
 var (
-	buildOnce sync.Once
-	buildPath string
-	buildErr  error
+	buildMu    sync.Mutex
+	buildDir   string // removed by TestMain
+	buildPaths = map[string]string{}
 )
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
 // actionBinary builds cmd/action once per test run.
-func actionBinary(t testing.TB) string {
+func actionBinary(t testing.TB) string { return shippedBinary(t, ".") }
+
+// shippedBinary builds the command in pkg (relative to cmd/action) once per
+// test run, as the image builds its binaries (scripts/tools.sh): static and
+// stripped, so the tests and the benchmark run what users run.
+func shippedBinary(t testing.TB, pkg string) string {
 	t.Helper()
-	buildOnce.Do(func() {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if p, ok := buildPaths[pkg]; ok {
+		return p
+	}
+	if buildDir == "" {
 		dir, err := os.MkdirTemp("", "action-e2e-")
 		if err != nil {
-			buildErr = err
-			return
+			t.Fatal(err)
 		}
-		buildPath = filepath.Join(dir, "action")
-		// Built as the image builds it (scripts/tools.sh): static and
-		// stripped, so the tests and the benchmark run what users run.
-		cmd := exec.Command("go", "build", "-ldflags", "-s -w", "-o", buildPath, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			buildErr = errors.New(string(out))
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("build cmd/action: %v", buildErr)
+		buildDir = dir
 	}
-	return buildPath
+	name := filepath.Base(filepath.Clean(pkg))
+	if pkg == "." {
+		name = "action"
+	}
+	path := filepath.Join(buildDir, name)
+	cmd := exec.Command("go", "build", "-ldflags", "-s -w", "-o", path, pkg)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build %s: %v\n%s", pkg, err, out)
+	}
+	buildPaths[pkg] = path
+	return path
 }
 
 // world is one repository's CI: the emulator with an account per
