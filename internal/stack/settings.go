@@ -27,6 +27,7 @@ package stack
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -82,7 +83,12 @@ func ParseConfig(s string) ([]ConfigValue, error) {
 	}
 	var raw map[string]any
 	if err := yaml.Unmarshal([]byte(s), &raw); err != nil {
-		return nil, fmt.Errorf("config input is not a YAML map: %w", err)
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			// Its text quotes the value, which may be a secret.
+			return nil, errors.New("config input is not a YAML map; write one KEY: VALUE per line")
+		}
+		return nil, fmt.Errorf("config input is not a YAML map (KEY: VALUE per line): %w", err)
 	}
 	out := make([]ConfigValue, 0, len(raw))
 	for _, k := range slices.Sorted(maps.Keys(raw)) {

@@ -30,11 +30,16 @@ func TestParseConfig(t *testing.T) {
 			{Key: "menu", Value: `["a","b"]`}, {Key: "opts", Value: `{"x":1,"y":2}`}}, ""},
 		{"map with secret and more is plain", "v: {secret: a, other: b}", []ConfigValue{{Key: "v", Value: `{"other":"b","secret":"a"}`}}, ""},
 		{"not a map", "- a\n- b", nil, "not a YAML map"},
+		{"a bare value", "s3cret-token-value", nil, "not a YAML map"},
+		{"a bad line", "greeting: hello\npin: {secret: s3cret-token-value\n", nil, "not a YAML map (KEY: VALUE per line): yaml: line"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got, err := ParseConfig(tt.in)
+			if err != nil && strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("err = %v: shows the input", err)
+			}
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
