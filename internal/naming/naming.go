@@ -88,6 +88,13 @@ func shortHash(branch string) string {
 
 // StackName derives the stack name of a branch (see the package comment).
 func StackName(branch string) string {
+	s, _ := deriveStack(branch)
+	return s
+}
+
+// deriveStack is StackName, and whether rule 5 replaced part or all of the
+// name with a hash (so the name no longer reads as the branch).
+func deriveStack(branch string) (string, bool) {
 	branch = TrimRef(branch)
 	var b strings.Builder
 	dash := false
@@ -109,11 +116,11 @@ func StackName(branch string) string {
 	s := strings.Trim(b.String(), "._-")
 	switch {
 	case s == "":
-		return "branch-" + shortHash(branch)
+		return "branch-" + shortHash(branch), true
 	case len(s) > MaxStackName:
-		return strings.TrimRight(s[:MaxStackName-9], "._-") + "-" + shortHash(branch)
+		return strings.TrimRight(s[:MaxStackName-9], "._-") + "-" + shortHash(branch), true
 	}
-	return s
+	return s, false
 }
 
 // secretName normalises s to upper case letters, digits and single "_".
@@ -234,6 +241,10 @@ type Target struct {
 	// the stack ownership check is skipped then.
 	ExplicitStack bool
 	Mapped        bool // the secret prefix came from the branch map
+	// Hashed is true when the derived stack name was cut (or, for a branch
+	// of no usable characters, replaced) and ends in a hash of the branch:
+	// the run says so, since the name no longer reads as the branch.
+	Hashed bool
 }
 
 // Resolve names the stack and secret prefix of branch, given the branch-map
@@ -244,7 +255,8 @@ func Resolve(branch string, m BranchMap, stackName string) (Target, error) {
 	if branch == "" {
 		return Target{}, ErrNoBranch
 	}
-	t := Target{Branch: branch, Stack: StackName(branch), SecretPrefix: SecretPrefix(branch)}
+	t := Target{Branch: branch, SecretPrefix: SecretPrefix(branch)}
+	t.Stack, t.Hashed = deriveStack(branch)
 	if name, ok := m[branch]; ok {
 		t.SecretPrefix, t.Mapped = SecretPrefixBase+name+"_", true
 	} else {
@@ -267,7 +279,21 @@ func Resolve(branch string, m BranchMap, stackName string) (Target, error) {
 		if err := ValidStackName(stackName); err != nil {
 			return Target{}, fmt.Errorf("stack-name input: %w", err)
 		}
-		t.Stack, t.ExplicitStack = stackName, true
+		t.Stack, t.ExplicitStack, t.Hashed = stackName, true, false
 	}
 	return t, nil
+}
+
+// HashNote explains a stack name that ends in a hash of the branch (see
+// Hashed), for the run's log; it is empty for every other name.
+func (t Target) HashNote() string {
+	if !t.Hashed {
+		return ""
+	}
+	if t.Stack == "branch-"+shortHash(t.Branch) {
+		return fmt.Sprintf("Branch %q has no letters or digits a stack name can use, so its stack is %s, after a hash of the branch name; set the stack-name input to choose another.",
+			t.Branch, t.Stack)
+	}
+	return fmt.Sprintf("Branch %q gives a stack name longer than Pulumi's %d characters, so its stack is %s: the name's first %d characters at most, plus a hash of the branch name that keeps it distinct; set the stack-name input to choose another.",
+		t.Branch, MaxStackName, t.Stack, MaxStackName-9)
 }

@@ -115,6 +115,11 @@ func TestResolve(t *testing.T) {
 		{"stack taken by map", "feature-a", "", Target{}, true, ""},
 		{"stack taken but explicit", "feature-a", "fa", Target{Branch: "feature-a", Stack: "fa", SecretPrefix: "TWILIO_FEATURE_A_", ExplicitStack: true}, false, ""},
 		{"empty", "refs/heads/", "", Target{}, false, ErrNoBranch.Error()},
+		{"long branch hashed", "feature/" + strings.Repeat("x", 120), "", Target{Branch: "feature/" + strings.Repeat("x", 120),
+			Stack: "feature-" + strings.Repeat("x", 83) + "-" + shortHash("feature/"+strings.Repeat("x", 120)), SecretPrefix: "TWILIO_FEATURE_" + strings.Repeat("X", 120) + "_", Hashed: true}, false, ""},
+		{"unusable branch hashed", "ü", "", Target{Branch: "ü", Stack: "branch-" + shortHash("ü"), SecretPrefix: "TWILIO_BRANCH_" + strings.ToUpper(shortHash("ü")) + "_", Hashed: true}, false, ""},
+		{"long branch, explicit stack", strings.Repeat("y", 120), "short", Target{Branch: strings.Repeat("y", 120), Stack: "short", SecretPrefix: "TWILIO_" + strings.Repeat("Y", 120) + "_", ExplicitStack: true}, false, ""},
+		{"exactly the limit", strings.Repeat("z", 100), "", Target{Branch: strings.Repeat("z", 100), Stack: strings.Repeat("z", 100), SecretPrefix: "TWILIO_" + strings.Repeat("Z", 100) + "_"}, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,4 +195,35 @@ func FuzzNames(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestHashNote(t *testing.T) {
+	t.Parallel()
+	long := "feature/" + strings.Repeat("x", 120)
+	for _, tt := range []struct {
+		name, branch, stackName string
+		want                    []string // in the note; none: no note
+	}{
+		{"long", long, "", []string{`"` + long + `"`, "longer than Pulumi's 100 characters", StackName(long), "stack-name"}},
+		{"unusable", "ü", "", []string{`"ü"`, "branch-" + shortHash("ü"), "stack-name"}},
+		{"short", "feature/new-ivr", "", nil},
+		{"long but explicit", long, "mine", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tg, err := Resolve(tt.branch, nil, tt.stackName)
+			if err != nil {
+				t.Fatal(err)
+			}
+			note := tg.HashNote()
+			if (note == "") != (tt.want == nil) {
+				t.Fatalf("note = %q, want one: %v", note, tt.want != nil)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(note, w) {
+					t.Errorf("note %q lacks %q", note, w)
+				}
+			}
+		})
+	}
 }
