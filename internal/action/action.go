@@ -102,7 +102,7 @@ func Run(ctx context.Context, env Env) error {
 	r := &runner{env: env, getenv: getenv, gha: gha, out: masked, start: time.Now()}
 	err := r.run(ctx)
 	if err != nil {
-		gha.Errorf("%s", escapeCommand(err.Error()))
+		gha.Errorf("%s", err.Error())
 	}
 	return err
 }
@@ -125,6 +125,12 @@ type runner struct {
 	// subaccount is the pull request environment's sub-account SID, set
 	// as an output of the operation (not a secret: the action made it).
 	subaccount string
+	// secrets is the parsed secrets input, once read: its values are
+	// scrubbed from every report.
+	secrets map[string]string
+	// reported is set once the run has written its summary and outputs
+	// (and comment), so a failure after that is not reported twice.
+	reported bool
 }
 
 // phase writes how long the run has taken so far, as a ::debug:: line
@@ -148,7 +154,8 @@ func nothingRan(op, branch, stack string) map[string]string {
 // skip ends a run that has nothing to do: the reason as a notice and in
 // the job summary (where readers of the outputs look), and no changes.
 func (r *runner) skip(msg string) error {
-	r.gha.Noticef("%s", escapeCommand(msg))
+	r.reported = true
+	r.gha.Noticef("%s", msg)
 	r.summary("> [!NOTE]\n> " + msg + "\n")
 	return r.setOutputs(nothingRan(string(event.None), r.plan.Branch, r.target.Stack))
 }
@@ -165,15 +172,29 @@ func (r *runner) mask(v string) {
 	r.out.add(v)
 }
 
+// run is the whole flow. Any error once the plan is known (bad inputs,
+// credentials missing or rejected, no program, no backend, Pulumi
+// failing) ends in one place, fail, unless the step that failed had
+// reported already: a failed run must never leave the previous run's
+// summary, outputs or pull request comment standing for it.
 func (r *runner) run(ctx context.Context) error {
-	in, err := ReadInputs(r.getenv)
-	if err != nil {
-		return err
+	err := r.steps(ctx)
+	if err != nil && r.plan.Operation != "" && r.plan.Operation != event.None && !r.reported {
+		r.fail(ctx, err)
 	}
+	return err
+}
+
+func (r *runner) steps(ctx context.Context) error {
+	in, inErr := ReadInputs(r.getenv)
 	r.in = in
 	if in.GitHubToken != "" {
 		r.mask(in.GitHubToken)
 	}
+	if inErr != nil && !KeepsPlan(inErr) {
+		return inErr // the plan itself depends on the input
+	}
+	var err error
 
 	var payload []byte
 	if p := r.getenv("GITHUB_EVENT_PATH"); p != "" {
@@ -191,10 +212,13 @@ func (r *runner) run(ctx context.Context) error {
 	}
 	r.plan = plan
 	if plan.Operation == event.None {
-		r.gha.Noticef("%s", escapeCommand(plan.Reason))
+		r.gha.Noticef("%s", plan.Reason)
 		return r.setOutputs(nothingRan(string(event.None), plan.Branch, ""))
 	}
 	fmt.Fprintf(r.out, "%s\n", plan.Reason)
+	if inErr != nil {
+		return inErr
+	}
 
 	if plan.PREnvironment {
 		// The parent's secrets are read below; the stack is the PR's own.
@@ -208,6 +232,9 @@ func (r *runner) run(ctx context.Context) error {
 		if r.target, err = naming.Resolve(plan.Branch, bm, in.StackName); err != nil {
 			return err
 		}
+		if note := r.target.HashNote(); note != "" {
+			r.gha.Noticef("%s", note)
+		}
 	}
 
 	if err := r.checkWorkDir(); err != nil {
@@ -220,25 +247,26 @@ func (r *runner) run(ctx context.Context) error {
 		cmdc <- cmdResult{c, err}
 	}()
 
-	secrets, err := creds.ParseSecrets(in.Secrets)
+	secrets, notStrings, err := creds.ParseSecrets(in.Secrets)
 	if err != nil {
 		return err
 	}
-	cr, err := creds.Lookup(r.target.SecretPrefix, creds.Source{Env: envMap(r.env.Environ), Secrets: secrets}, r.mask)
+	r.secrets = secrets
+	cr, err := creds.Lookup(r.target.SecretPrefix, creds.Source{Env: envMap(r.env.Environ), Secrets: secrets, NotStrings: notStrings}, r.mask)
 	if err != nil {
 		var me *creds.MissingError
 		if errors.As(err, &me) && plan.PullRequest != nil && plan.PullRequest.Fork {
 			// Workflows for fork pull requests get no secrets: say so, do not fail.
-			return r.skip(fmt.Sprintf("Pull request #%d comes from a fork, so this workflow has no secrets (%s is not set): the preview of %s was skipped.",
-				plan.PullRequest.Number, strings.Join(me.Missing, ", "), r.target.Stack))
+			return r.skip(fmt.Sprintf("Pull request #%d comes from a fork, so this workflow has no secrets (%s): the preview of %s was skipped.",
+				plan.PullRequest.Number, creds.NotSet(me.Missing), r.target.Stack))
 		}
 		if errors.As(err, &me) && plan.RemoveStack {
 			// Most deleted branches never had an environment (no secrets of
 			// their own): a teardown with nothing to tear down is a notice,
 			// not a failed workflow. It still names the secrets, in case the
 			// secrets went before the branch did.
-			return r.skip(fmt.Sprintf("Branch %s was deleted, but %s is not set, so there is no environment to tear down; if stack %s exists, restore the secrets and run the workflow with command: destroy.",
-				plan.Branch, strings.Join(me.Missing, ", "), r.target.Stack))
+			return r.skip(fmt.Sprintf("Branch %s was deleted, but %s, so there is no environment to tear down; if stack %s exists, restore the secrets and run the workflow with command: destroy.",
+				plan.Branch, creds.NotSet(me.Missing), r.target.Stack))
 		}
 		if errors.As(err, &me) && plan.PREnvironment {
 			return fmt.Errorf("pull request environments need the parent account (pr-parent %s): %w", in.PRParent, err)
@@ -465,7 +493,7 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 	r.phase("pulumi " + op + " done")
 
 	if res.Missing {
-		r.gha.Noticef("%s", escapeCommand(fmt.Sprintf("stack %s does not exist: nothing to %s", s.Stack, op)))
+		r.gha.Noticef("%s", fmt.Sprintf("stack %s does not exist: nothing to %s", s.Stack, op))
 		return r.setOutputs(nothingRan(op, s.Branch, s.Stack))
 	}
 	rep := col.Finish(runErr)
@@ -476,11 +504,9 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 	if runErr != nil && rep.Result == "" {
 		rep.Result = report.ResultFailed
 	}
-	md := report.Markdown(rep, report.Options{Secrets: scrub})
-
 	outs := map[string]string{
 		"stack": s.Stack, "branch": s.Branch, "operation": op,
-		"changes": changesJSON(res.Counts), "drift": fmt.Sprint(res.Drift), "summary": md,
+		"changes": changesJSON(res.Counts), "drift": fmt.Sprint(res.Drift),
 	}
 	if r.subaccount != "" {
 		outs["subaccount-sid"] = r.subaccount
@@ -495,33 +521,10 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 		}
 		outs[o.Name] = o.Value
 	}
-
-	if r.plan.PullRequest != nil && (s.Operation == event.Preview || r.plan.PREnvironment) && r.in.CommentMode != CommentOff {
-		url, err := r.comment(ctx, rep, scrub)
-		switch {
-		case errors.Is(err, ErrForbidden):
-			msg := fmt.Sprintf("Could not comment on pull request #%d (%v); the preview is in this job's summary.", r.plan.PullRequest.Number, err)
-			r.gha.Noticef("%s", escapeCommand(msg))
-			md = "> [!NOTE]\n> " + msg + "\n\n" + md
-		case err != nil && runErr == nil:
-			runErr = fmt.Errorf("comment on pull request #%d: %w", r.plan.PullRequest.Number, err)
-		case err != nil:
-			r.gha.Warningf("%s", escapeCommand(fmt.Sprintf("comment on pull request #%d: %v", r.plan.PullRequest.Number, err)))
-		}
-		if url != "" {
-			// Also after a partial failure: recreate may post the new
-			// comment and then fail to hide the old one.
-			outs["comment-url"] = url
-		}
-	}
-	r.phase("comment done")
-	r.summary(md)
-	if err := r.setOutputs(outs); err != nil && runErr == nil {
-		runErr = err
-	}
+	runErr = r.publish(ctx, rep, scrub, outs, runErr)
 	if s.Operation == event.Drift {
 		if res.Drift {
-			r.gha.Warningf("%s", escapeCommand(fmt.Sprintf("stack %s has drifted from Twilio: %s", s.Stack, changesJSON(res.Counts))))
+			r.gha.Warningf("%s", fmt.Sprintf("stack %s has drifted from Twilio: %s", s.Stack, changesJSON(res.Counts)))
 		} else if runErr == nil {
 			r.gha.Noticef("stack %s matches Twilio: no drift", s.Stack)
 		}
@@ -530,6 +533,94 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 		fmt.Fprintf(r.out, "stack %s removed\n", s.Stack)
 	}
 	return runErr
+}
+
+// publish writes what a reader of the run looks at: the pull request
+// comment (previews and pull request environments, unless comment-mode is
+// off), the job summary and the step outputs, with summary (and
+// comment-url) added to outs. It returns runErr, or the error that
+// failed the run while publishing when runErr is nil.
+func (r *runner) publish(ctx context.Context, rep *report.Report, scrub []string, outs map[string]string, runErr error) error {
+	r.reported = true
+	md := report.Markdown(rep, report.Options{Secrets: scrub})
+	pr := r.plan.PullRequest
+	mode := r.in.CommentMode
+	if pr != nil && (r.plan.Operation == event.Preview || r.plan.PREnvironment) && (mode == CommentUpdate || mode == CommentRecreate) {
+		url, err := r.comment(ctx, rep, scrub)
+		switch {
+		case errors.Is(err, ErrForbidden):
+			msg := fmt.Sprintf("Could not comment on pull request #%d (%v); the report is in this job's summary.", pr.Number, err)
+			r.gha.Noticef("%s", msg)
+			md = "> [!NOTE]\n> " + msg + "\n\n" + md
+		case err != nil && runErr == nil:
+			runErr = fmt.Errorf("comment on pull request #%d: %w", pr.Number, err)
+		case err != nil:
+			r.gha.Warningf("%s", fmt.Sprintf("comment on pull request #%d: %v", pr.Number, err))
+		}
+		if url != "" {
+			// Also after a partial failure: recreate may post the new
+			// comment and then fail to hide the old one.
+			outs["comment-url"] = url
+		}
+	}
+	r.phase("comment done")
+	outs["summary"] = md
+	r.summary(md)
+	if err := r.setOutputs(outs); err != nil && runErr == nil {
+		runErr = err
+	}
+	return runErr
+}
+
+// fail reports a run that failed before Pulumi reported anything: the
+// same ❌ report a failed operation gets, with the error as its reason,
+// as the comment, the job summary and the outputs. A failure to publish
+// is a warning: the run has failed already, with err.
+func (r *runner) fail(ctx context.Context, err error) {
+	if r.getenv("GITHUB_STEP_SUMMARY") == "" && r.getenv("GITHUB_OUTPUT") == "" && r.plan.PullRequest == nil {
+		return // outside the runner (local mode): the error line says it all
+	}
+	st := r.target.Stack
+	if st == "" {
+		// The target was not resolved (a branch-map collision, a bad
+		// stack-name): the stack this run was for names the comment.
+		st = r.in.StackName
+		if st == "" {
+			st = naming.StackName(r.plan.Branch)
+		}
+	}
+	rep := &report.Report{
+		Repo: r.getenv("GITHUB_REPOSITORY"), ProgramPath: filepath.ToSlash(filepath.Clean(r.in.WorkDir)),
+		Stack: st, Branch: r.plan.Branch, Environment: strings.TrimSuffix(strings.TrimPrefix(r.target.SecretPrefix, naming.SecretPrefixBase), "_"),
+		Commit: r.plan.SHA, Operation: string(r.plan.Operation), Result: report.ResultFailed, Error: err.Error(), RunURL: r.runURL(),
+	}
+	outs := map[string]string{"operation": string(r.plan.Operation), "branch": r.plan.Branch, "changes": "{}"}
+	if r.target.Stack != "" {
+		outs["stack"] = r.target.Stack
+	}
+	if r.subaccount != "" {
+		outs["subaccount-sid"] = r.subaccount
+	}
+	if perr := r.publish(ctx, rep, r.scrubKnown(), outs, nil); perr != nil {
+		r.gha.Warningf("%s", perr.Error())
+	}
+}
+
+// scrubKnown is every raw secret value the run has read so far: the ones
+// it masked in the log and the secrets input's values.
+func (r *runner) scrubKnown() []string {
+	var out []string
+	for v := range r.masked {
+		out = append(out, v)
+	}
+	for _, v := range r.secrets {
+		// Very short values would garble the text; GitHub masks them in the log.
+		if len(v) >= 6 {
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 // summary appends to the job summary; outside the runner (local mode)

@@ -41,15 +41,24 @@ func TestReadInputs(t *testing.T) {
 	if err != nil || def.WorkDir != "." || def.CommentMode != CommentUpdate || def.Refresh {
 		t.Errorf("defaults: %+v, %v", def, err)
 	}
-	for name, env := range map[string]map[string]string{
-		"parallel":     {"INPUT_PARALLEL": "many"},
-		"parallel 0":   {"INPUT_PARALLEL": "0"},
-		"refresh":      {"INPUT_REFRESH": "maybe"},
-		"comment-mode": {"INPUT_COMMENT-MODE": "loud"},
+	for name, tt := range map[string]struct {
+		env       map[string]string
+		keepsPlan bool
+	}{
+		"parallel":        {map[string]string{"INPUT_PARALLEL": "many"}, true},
+		"parallel 0":      {map[string]string{"INPUT_PARALLEL": "0"}, true},
+		"refresh":         {map[string]string{"INPUT_REFRESH": "maybe"}, true},
+		"comment-mode":    {map[string]string{"INPUT_COMMENT-MODE": "loud"}, true},
+		"pr-environments": {map[string]string{"INPUT_PR-ENVIRONMENTS": "sure"}, false},
 	} {
-		if _, err := ReadInputs(getenv(env)); err == nil || !strings.Contains(err.Error(), strings.Fields(name)[0]) {
-			t.Errorf("%s: err = %v", name, err)
+		if _, err := ReadInputs(getenv(tt.env)); err == nil || !strings.Contains(err.Error(), strings.Fields(name)[0]) || KeepsPlan(err) != tt.keepsPlan {
+			t.Errorf("%s: err = %v, KeepsPlan %v", name, err, KeepsPlan(err))
 		}
+	}
+	// A bad input does not stop the others being read: the plan needs them.
+	in, err := ReadInputs(getenv(map[string]string{"INPUT_COMMENT-MODE": "loud", "INPUT_REFRESH": "maybe", "INPUT_PR-ENVIRONMENTS": "true", "INPUT_PARALLEL": "2"}))
+	if !in.PREnvironments || in.Parallel != 2 || !strings.Contains(err.Error(), "comment-mode") || !strings.Contains(err.Error(), "refresh") || !KeepsPlan(err) {
+		t.Errorf("after bad inputs: %+v, %v", in, err)
 	}
 }
 
@@ -186,7 +195,12 @@ func TestRunWithoutPulumi(t *testing.T) {
 		{"no program", "push", push, map[string]string{"TWILIO_FEATURE_X_ACCOUNT_SID": sid, "TWILIO_FEATURE_X_AUTH_TOKEN": token, "INPUT_WORK-DIR": "nowhere"},
 			nil, "work-dir nowhere has no Pulumi.yaml", nil, false},
 		{"branch-map collision", "push", `{"ref":"refs/heads/production"}`, map[string]string{"INPUT_BRANCH-MAP": "main=PRODUCTION"}, nil, `collide on the secret prefix TWILIO_PRODUCTION_`, nil, false},
-		{"dispatch without command", "workflow_dispatch", `{}`, map[string]string{"GITHUB_REF": "refs/heads/main"}, nil, "needs the command input", nil, false},
+		{"dispatch without command deploys", "workflow_dispatch", `{}`, map[string]string{"GITHUB_REF": "refs/heads/main"}, nil, "TWILIO_MAIN_ACCOUNT_SID and TWILIO_MAIN_AUTH_TOKEN are not set",
+			[]string{"workflow_dispatch on main without a command input: deploy it"}, false},
+		{"number secret", "push", push, map[string]string{"INPUT_SECRETS": `{"TWILIO_FEATURE_X_ACCOUNT_SID":"` + sid + `","TWILIO_FEATURE_X_AUTH_TOKEN":123456789012}`},
+			nil, "TWILIO_FEATURE_X_AUTH_TOKEN is a JSON number, not a string", []string{"::add-mask::123456789012"}, false},
+		{"long branch", "push", `{"ref":"refs/heads/` + strings.Repeat("a", 110) + `"}`, nil, nil, "are not set",
+			[]string{"::notice::Branch \"" + strings.Repeat("a", 110) + "\" gives a stack name longer than Pulumi's 100 characters, so its stack is " + strings.Repeat("a", 91) + "-"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

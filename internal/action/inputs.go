@@ -1,6 +1,7 @@
 package action
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -37,6 +38,20 @@ const (
 	CommentOff      = "off"
 )
 
+// InputError is an input ReadInputs rejected.
+type InputError struct {
+	Name string // as in action.yml: comment-mode, parallel, ...
+	Err  error
+}
+
+func (e *InputError) Error() string { return e.Name + " input: " + e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// keepsPlan: only the command and pr-environments inputs change the
+// plan, so with any other input bad the failure can still be reported
+// where the run would have reported (the pull request comment).
+func (e *InputError) keepsPlan() bool { return e.Name != "command" && e.Name != "pr-environments" }
+
 func input(getenv func(string) string, name string) string {
 	return strings.TrimSpace(getenv("INPUT_" + strings.ToUpper(strings.ReplaceAll(name, " ", "_"))))
 }
@@ -65,29 +80,55 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 	if in.CommentMode == "" {
 		in.CommentMode = CommentUpdate
 	}
+	// Every input is read even after a bad one, so the run can still
+	// decide its plan and report the error where a reader looks.
+	var errs []error
 	switch in.CommentMode {
 	case CommentUpdate, CommentRecreate, CommentOff:
 	default:
-		return in, fmt.Errorf("comment-mode input %q: want update, recreate or off", in.CommentMode)
+		errs = append(errs, &InputError{"comment-mode", fmt.Errorf("%q: want update, recreate or off", in.CommentMode)})
 	}
 	if in.PRParent == "" {
 		in.PRParent = "PARENT"
 	}
-	var err error
 	for _, b := range []struct {
 		name string
 		dst  *bool
 	}{{"refresh", &in.Refresh}, {"expect-no-changes", &in.ExpectNoChanges}, {"pr-environments", &in.PREnvironments}} {
-		if *b.dst, err = parseBool(input(getenv, b.name)); err != nil {
-			return in, fmt.Errorf("%s input: %w", b.name, err)
+		v, err := parseBool(input(getenv, b.name))
+		if err != nil {
+			errs = append(errs, &InputError{b.name, err})
 		}
+		*b.dst = v
 	}
 	if p := input(getenv, "parallel"); p != "" {
-		if in.Parallel, err = strconv.Atoi(p); err != nil || in.Parallel < 1 {
-			return in, fmt.Errorf("parallel input %q: want a whole number of at least 1, or empty", p)
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			errs = append(errs, &InputError{"parallel", fmt.Errorf("%q: want a whole number of at least 1, or empty", p)})
+		} else {
+			in.Parallel = n
 		}
 	}
-	return in, nil
+	return in, errors.Join(errs...)
+}
+
+// KeepsPlan reports whether the plan can be decided despite err, an
+// error of ReadInputs: whether every input it rejects is one the plan
+// does not depend on.
+func KeepsPlan(err error) bool {
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else {
+		list = []error{err}
+	}
+	for _, e := range list {
+		var ie *InputError
+		if !errors.As(e, &ie) || !ie.keepsPlan() {
+			return false
+		}
+	}
+	return true
 }
 
 func parseBool(s string) (bool, error) {

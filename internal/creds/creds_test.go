@@ -110,18 +110,95 @@ func TestCredentialsEnv(t *testing.T) {
 
 func TestParseSecrets(t *testing.T) {
 	t.Parallel()
-	got, err := ParseSecrets(`{"A":"one","B":"","C":3,"github_token":"ghs_x"}`)
+	got, notStrings, err := ParseSecrets(`{"A":"one","B":"","C":3,"D":true,"E":12345678901234567890123456789012,"github_token":"ghs_x"}`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d := cmp.Diff(map[string]string{"A": "one", "B": "", "github_token": "ghs_x"}, got); d != "" {
 		t.Error(d)
 	}
-	_, err = ParseSecrets(`{"A":"s3cr3t-value"`)
-	if err == nil || strings.Contains(err.Error(), "s3cr3t") {
-		t.Errorf("err = %v, want an error that does not quote the input", err)
+	// The raw text, digit for digit: a float would have lost some.
+	if d := cmp.Diff(map[string]string{"C": "3", "D": "true", "E": "12345678901234567890123456789012"}, notStrings); d != "" {
+		t.Error(d)
 	}
-	if got, err := ParseSecrets("  "); err != nil || len(got) != 0 {
+	for _, in := range []string{`{"A":"s3cr3t-value"`, `["s3cr3t-value"]`, `null`} {
+		if _, _, err = ParseSecrets(in); err == nil || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("ParseSecrets(%s): err = %v, want an error that does not quote the input", in, err)
+		}
+	}
+	if got, _, err := ParseSecrets("  "); err != nil || len(got) != 0 {
 		t.Errorf("empty input: %v, %v", got, err)
+	}
+}
+
+// A needed secret given as another JSON type is named with its type, its
+// text masked when it could be a token; unneeded ones do not matter.
+func TestLookupNotString(t *testing.T) {
+	t.Parallel()
+	p := "TWILIO_MAIN_"
+	tests := []struct {
+		name       string
+		src        Source
+		wantErr    string // the whole message, so its grammar is checked too
+		wantMasked []string
+	}{
+		{"number token", Source{Secrets: map[string]string{p + "ACCOUNT_SID": sid}, NotStrings: map[string]string{p + "AUTH_TOKEN": "12345678901234567890123456789012"}},
+			"secrets input: TWILIO_MAIN_AUTH_TOKEN is a JSON number, not a string; write each secret value as a JSON string (in quotes), or pass `secrets: ${{ toJSON(secrets) }}`, which always gives strings",
+			[]string{sid, "12345678901234567890123456789012"}},
+		{"boolean token, no sid", Source{NotStrings: map[string]string{p + "AUTH_TOKEN": "true"}},
+			"secrets input: TWILIO_MAIN_AUTH_TOKEN is a JSON boolean, not a string; write each secret value as a JSON string (in quotes), or pass `secrets: ${{ toJSON(secrets) }}`, which always gives strings; also, secret TWILIO_MAIN_ACCOUNT_SID is not set",
+			nil},
+		{"env wins over a bad secret", Source{Env: map[string]string{p + "ACCOUNT_SID": sid, p + "AUTH_TOKEN": token}, NotStrings: map[string]string{p + "AUTH_TOKEN": "7"}},
+			"", []string{sid, token}},
+		{"unneeded token beside an api key", Source{Env: map[string]string{p + "ACCOUNT_SID": sid, p + "API_KEY": key, p + "API_SECRET": secret}, NotStrings: map[string]string{p + "AUTH_TOKEN": "null"}},
+			"", []string{sid, key, secret}},
+		{"object secret", Source{Env: map[string]string{p + "ACCOUNT_SID": sid, p + "API_KEY": key}, NotStrings: map[string]string{p + "API_SECRET": `{"v":"x"}`}},
+			"secrets input: TWILIO_MAIN_API_SECRET is a JSON object, not a string; write each secret value as a JSON string (in quotes), or pass `secrets: ${{ toJSON(secrets) }}`, which always gives strings",
+			[]string{sid, key, `{"v":"x"}`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var masked []string
+			_, err := Lookup(p, tt.src, func(s string) { masked = append(masked, s) })
+			slices.Sort(masked)
+			slices.Sort(tt.wantMasked)
+			if d := cmp.Diff(tt.wantMasked, masked); d != "" {
+				t.Errorf("masked (-want +got):\n%s", d)
+			}
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var te *TypeError
+			if !errors.As(err, &te) {
+				t.Fatalf("err = %v, want a TypeError", err)
+			}
+			if err.Error() != tt.wantErr {
+				t.Errorf("err =\n%s\nwant\n%s", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestNotSet(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		names []string
+		want  string
+	}{
+		{[]string{"A"}, "secret A is not set"},
+		{[]string{"A", "B"}, "secrets A and B are not set"},
+		{[]string{"A", "B", "C"}, "secrets A, B and C are not set"},
+	} {
+		if got := NotSet(tt.names); got != tt.want {
+			t.Errorf("NotSet(%q) = %q, want %q", tt.names, got, tt.want)
+		}
+	}
+	err := (&MissingError{Prefix: "TWILIO_X_", Missing: []string{"TWILIO_X_ACCOUNT_SID", "TWILIO_X_AUTH_TOKEN"}}).Error()
+	if !strings.HasPrefix(err, "secrets TWILIO_X_ACCOUNT_SID and TWILIO_X_AUTH_TOKEN are not set: ") {
+		t.Errorf("MissingError = %q", err)
 	}
 }

@@ -14,7 +14,8 @@
 //	                                                   stack is removed after
 //	delete of a tag                         none
 //	workflow_dispatch                       command    the dispatched ref's branch
-//	                                        input (required)
+//	                                        input, or
+//	                                        up without one
 //	schedule                                drift      the ref's branch (default
 //	                                                   branch): a refresh preview
 //	anything else                           none       (notice, exit 0)
@@ -37,7 +38,6 @@ package event
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -225,10 +225,11 @@ func Decide(in Input) (Plan, error) {
 			plan.Reason = fmt.Sprintf("%s %s deleted: nothing to do", p.RefType, p.Ref)
 		}
 	case "workflow_dispatch":
+		// Run workflow on a branch with no command: what a push to that
+		// branch does (the usual "deploy again" button), not an error.
 		plan.Branch = branch
-		if strings.TrimSpace(in.Command) == "" {
-			return Plan{}, errors.New("workflow_dispatch needs the command input (preview, up, refresh, destroy or drift); pass it from a workflow input: command: ${{ inputs.command }}")
-		}
+		plan.Operation = Up
+		plan.Reason = fmt.Sprintf("workflow_dispatch on %s without a command input: deploy it, as a push to %s does", branch, branch)
 	case "schedule":
 		plan.Branch = branch
 		plan.Operation = Drift

@@ -69,6 +69,8 @@ func TestDecide(t *testing.T) {
 			Plan{Operation: None, SHA: envSHA}},
 		{"dispatch runs command", "workflow_dispatch", "workflow_dispatch.json", "refs/heads/staging", "", "refresh",
 			Plan{Operation: Refresh, Branch: "staging", SHA: envSHA}},
+		{"dispatch without command deploys as a push", "workflow_dispatch", "workflow_dispatch.json", "refs/heads/staging", "", "",
+			Plan{Operation: Up, Branch: "staging", SHA: envSHA}},
 		{"schedule checks drift", "schedule", "schedule.json", "refs/heads/main", "", "",
 			Plan{Operation: Drift, Branch: "main", SHA: envSHA}},
 		{"other event does nothing", "issues", "issues_opened.json", "refs/heads/main", "", "",
@@ -163,7 +165,7 @@ func TestDecideErrors(t *testing.T) {
 		wantErr string
 		is      error
 	}{
-		{"dispatch without command", Input{Name: "workflow_dispatch", Payload: fixture(t, "workflow_dispatch.json"), Ref: "refs/heads/main"}, "needs the command input", nil},
+		{"dispatch on a tag", Input{Name: "workflow_dispatch", Payload: fixture(t, "workflow_dispatch.json"), Ref: "refs/tags/v1"}, "no branch to run up", nil},
 		{"bad command", Input{Name: "push", Payload: fixture(t, "push_branch.json"), Command: "deploy"}, `command "deploy"`, nil},
 		{"bad payload", Input{Name: "push", Payload: []byte("{")}, "read push event payload", nil},
 		{"pr without pull_request", Input{Name: "pull_request", Payload: []byte(`{"action":"opened"}`)}, "no pull_request object", nil},
