@@ -206,3 +206,36 @@ func hasLine(out, prefix, s string) bool {
 	}
 	return false
 }
+
+// TestPREnvironmentFailureComments: a pull request environment that
+// fails before Pulumi starts (no parent account) turns its own sticky
+// comment (stack pr-<number>) into a ❌; with comment-mode off it writes
+// the summary and outputs and leaves the pull request alone.
+func TestPREnvironmentFailureComments(t *testing.T) {
+	w := newWorld(t)
+	reason := "pull request environments need the parent account (pr-parent PARENT): secrets TWILIO_PARENT_ACCOUNT_SID and TWILIO_PARENT_AUTH_TOKEN are not set"
+
+	r := w.step("pull_request", "refs/pull/7/merge", "main", prPayload("opened", 7, repoJSON()), "INPUT_PR-ENVIRONMENTS=true", "INPUT_COMMENT-MODE=off")
+	mustCode(t, "pr environment without a parent, comment-mode off", r, 1)
+	if n := len(w.gh.Comments("tdeploy", "ivr", 7)); n != 0 {
+		t.Fatalf("comment-mode off: %d comments", n)
+	}
+	if !strings.Contains(r.summary, "❌ Twilio up failed") || !strings.Contains(r.summary, reason) || r.outputs["stack"] != "pr-7" || r.outputs["operation"] != "up" || r.outputs["comment-url"] != "" {
+		t.Fatalf("comment-mode off: outputs %v\nsummary:\n%s", r.outputs, r.summary)
+	}
+
+	r = w.step("pull_request", "refs/pull/7/merge", "main", prPayload("opened", 7, repoJSON()), "INPUT_PR-ENVIRONMENTS=true")
+	mustCode(t, "pr environment without a parent", r, 1)
+	cs := w.gh.Comments("tdeploy", "ivr", 7)
+	if len(cs) != 1 || !strings.HasPrefix(cs[0].Body, ghcomment.Marker(".", "pr-7")+"\n") || !strings.Contains(cs[0].Body, "### ❌ Twilio up failed") ||
+		!strings.Contains(cs[0].Body, reason) || r.outputs["comment-url"] == "" {
+		t.Fatalf("pr environment failure: comments %+v\noutputs %v", cs, r.outputs)
+	}
+	if !hasLine(r.stdout, "::error::", reason) {
+		t.Fatalf("no ::error:: line:\n%s", r.stdout)
+	}
+	for _, c := range cs {
+		w.outputs = append(w.outputs, c.Body)
+	}
+	assertNoSecrets(t, w.outputs, mainToken, featToken, decoyToken, githubToken)
+}
