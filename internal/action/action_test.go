@@ -205,8 +205,9 @@ func TestRunWithoutPulumi(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			sumPath, outPath := filepath.Join(t.TempDir(), "summary"), filepath.Join(t.TempDir(), "out")
 			env := map[string]string{"GITHUB_EVENT_NAME": tt.event, "GITHUB_EVENT_PATH": write(t, tt.payload), "GITHUB_REF": "refs/heads/main",
-				"GITHUB_STEP_SUMMARY": filepath.Join(t.TempDir(), "summary"), "GITHUB_OUTPUT": filepath.Join(t.TempDir(), "out")}
+				"GITHUB_STEP_SUMMARY": sumPath, "GITHUB_OUTPUT": outPath}
 			for k, v := range tt.env {
 				env[k] = v
 			}
@@ -237,6 +238,17 @@ func TestRunWithoutPulumi(t *testing.T) {
 			for _, w := range tt.wantOut {
 				if !strings.Contains(out.String(), w) {
 					t.Errorf("output lacks %q:\n%s", w, out.String())
+				}
+			}
+			if tt.wantErr != "" {
+				// Every failure here comes once the plan is known: it is
+				// reported as a failed operation, not only annotated.
+				sum, _ := os.ReadFile(sumPath)
+				b, _ := os.ReadFile(outPath)
+				outs, perr := ParseOutputFile(b)
+				if perr != nil || !strings.Contains(string(sum), "❌ Twilio") || !strings.Contains(string(sum), tt.wantErr) ||
+					outs["operation"] == "" || outs["operation"] == "none" || outs["summary"]+"\n" != string(sum) {
+					t.Errorf("failure not reported: outputs %v (%v)\nsummary:\n%s", outs, perr, sum)
 				}
 			}
 			if checked != tt.wantCheck {
