@@ -57,11 +57,11 @@ func TestFailuresUpdateTheComment(t *testing.T) {
 		reason  string // in the comment, the summary and the ::error line
 		noStack bool   // the stack is not known to the run (no stack output)
 	}{
-		{name: "credentials rejected", setup: w.setSecret("TWILIO_MAIN_AUTH_TOKEN", wrongToken),
+		{name: "credentials rejected", setup: w.secretSetup("TWILIO_MAIN_AUTH_TOKEN", wrongToken),
 			reason: "Twilio rejected the credentials in TWILIO_MAIN_ACCOUNT_SID and TWILIO_MAIN_AUTH_TOKEN"},
-		{name: "a secret missing", setup: w.setSecret("TWILIO_MAIN_AUTH_TOKEN", ""),
+		{name: "a secret missing", setup: w.secretSetup("TWILIO_MAIN_AUTH_TOKEN", ""),
 			reason: "secret TWILIO_MAIN_AUTH_TOKEN is not set: this environment needs"},
-		{name: "both secrets missing", setup: w.setSecrets(map[string]string{"TWILIO_MAIN_ACCOUNT_SID": "", "TWILIO_MAIN_AUTH_TOKEN": ""}),
+		{name: "both secrets missing", setup: w.secretsSetup(map[string]string{"TWILIO_MAIN_ACCOUNT_SID": "", "TWILIO_MAIN_AUTH_TOKEN": ""}),
 			reason: "secrets TWILIO_MAIN_ACCOUNT_SID and TWILIO_MAIN_AUTH_TOKEN are not set"},
 		{name: "a secret of the wrong JSON type",
 			extra:  []string{`INPUT_SECRETS={"TWILIO_MAIN_ACCOUNT_SID":"` + mainSID + `","TWILIO_MAIN_AUTH_TOKEN":` + numberToken + `}`},
@@ -113,7 +113,7 @@ func TestFailuresUpdateTheComment(t *testing.T) {
 		if r.outputs["operation"] != "preview" || r.outputs["branch"] != "main" || r.outputs["stack"] != wantStack || r.outputs["comment-url"] == "" {
 			t.Errorf("%s: outputs %v", tt.name, r.outputs)
 		}
-		if !hasLine(r.stdout, "::error::", tt.reason) {
+		if !commandLineWith(r.stdout, "::error::", tt.reason) {
 			t.Errorf("%s: no ::error:: line with %q:\n%s", tt.name, tt.reason, r.stdout)
 		}
 	}
@@ -151,11 +151,11 @@ func TestSmallErrors(t *testing.T) {
 	stackName := "feature-" + strings.Repeat("x", 83) // 91 characters, then "-" and 8 of the hash
 	r = w.step("push", "refs/heads/"+long, "", map[string]any{"ref": "refs/heads/" + long, "repository": repoJSON()})
 	mustCode(t, "push of a long branch without secrets", r, 1)
-	if !hasLine(r.stdout, "::notice::", "gives a stack name longer than Pulumi's 100 characters, so its stack is "+stackName+"-") ||
+	if !commandLineWith(r.stdout, "::notice::", "gives a stack name longer than Pulumi's 100 characters, so its stack is "+stackName+"-") ||
 		!strings.HasPrefix(r.outputs["stack"], stackName+"-") || len(r.outputs["stack"]) != 100 || r.outputs["operation"] != "up" {
 		t.Fatalf("long branch: outputs %v\n%s", r.outputs, r.stdout)
 	}
-	if !hasLine(r.stdout, "::error::", "secrets TWILIO_FEATURE_"+strings.Repeat("X", 120)+"_ACCOUNT_SID and ") ||
+	if !commandLineWith(r.stdout, "::error::", "secrets TWILIO_FEATURE_"+strings.Repeat("X", 120)+"_ACCOUNT_SID and ") ||
 		!strings.Contains(r.summary, "❌ Twilio up failed") {
 		t.Fatalf("long branch: the missing secrets not reported:\n%s\nsummary:\n%s", r.stdout, r.summary)
 	}
@@ -166,20 +166,20 @@ func TestSmallErrors(t *testing.T) {
 	r = w.step("pull_request", "refs/pull/8/merge", "main", prPayload("opened", 8, map[string]any{"full_name": "octocat/ivr", "fork": true}))
 	w.secrets, w.token = savedSecrets, githubToken
 	mustCode(t, "fork pr", r, 0)
-	if !hasLine(r.stdout, "::notice::", "(secrets TWILIO_MAIN_ACCOUNT_SID and TWILIO_MAIN_AUTH_TOKEN are not set)") || len(w.gh.Comments("tdeploy", "ivr", 8)) != 0 {
+	if !commandLineWith(r.stdout, "::notice::", "(secrets TWILIO_MAIN_ACCOUNT_SID and TWILIO_MAIN_AUTH_TOKEN are not set)") || len(w.gh.Comments("tdeploy", "ivr", 8)) != 0 {
 		t.Fatalf("fork pr:\n%s", r.stdout)
 	}
 	assertNoSecrets(t, w.outputs, mainToken, featToken, decoyToken, githubToken)
 }
 
-// setSecret returns a setup that sets (or, empty, removes) one secret.
-func (w *world) setSecret(name, value string) func() func() {
-	return w.setSecrets(map[string]string{name: value})
+// secretSetup returns a setup that sets (or, empty, removes) one secret.
+func (w *world) secretSetup(name, value string) func() func() {
+	return w.secretsSetup(map[string]string{name: value})
 }
 
-// setSecrets returns a setup that sets (or, empty, removes) secrets, and
+// secretsSetup returns a setup that sets (or, empty, removes) secrets, and
 // its undo.
-func (w *world) setSecrets(vals map[string]string) func() func() {
+func (w *world) secretsSetup(vals map[string]string) func() func() {
 	return func() func() {
 		saved := w.secrets
 		w.secrets = map[string]string{}
@@ -197,8 +197,8 @@ func (w *world) setSecrets(vals map[string]string) func() func() {
 	}
 }
 
-// hasLine reports whether a line of out starts with prefix and holds s.
-func hasLine(out, prefix, s string) bool {
+// commandLineWith reports whether a line of out starts with prefix and holds s.
+func commandLineWith(out, prefix, s string) bool {
 	for _, l := range strings.Split(out, "\n") {
 		if strings.HasPrefix(l, prefix) && strings.Contains(l, s) {
 			return true
@@ -231,7 +231,7 @@ func TestPREnvironmentFailureComments(t *testing.T) {
 		!strings.Contains(cs[0].Body, reason) || r.outputs["comment-url"] == "" {
 		t.Fatalf("pr environment failure: comments %+v\noutputs %v", cs, r.outputs)
 	}
-	if !hasLine(r.stdout, "::error::", reason) {
+	if !commandLineWith(r.stdout, "::error::", reason) {
 		t.Fatalf("no ::error:: line:\n%s", r.stdout)
 	}
 	for _, c := range cs {
