@@ -22,7 +22,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -31,6 +30,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
+	"github.com/tdeploy/twilio-deploy-action/internal/mask"
 	"github.com/tdeploy/twilio-deploy-action/internal/naming"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
 	"github.com/tdeploy/twilio-deploy-action/internal/report"
@@ -97,14 +97,34 @@ func getenvFrom(environ []string) func(string) string {
 // ::error annotation already.
 func Run(ctx context.Context, env Env) error {
 	getenv := getenvFrom(env.Environ)
-	masked := newMaskWriter(env.Stdout)
+	secrets := mask.New()
+	masked := newMaskWriter(env.Stdout, secrets)
+	defer masked.Flush()
 	gha := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(masked))
-	r := &runner{env: env, getenv: getenv, gha: gha, out: masked, start: time.Now()}
+	r := &runner{env: env, getenv: getenv, gha: gha, out: masked, secrets: secrets, start: time.Now()}
 	err := r.run(ctx)
 	if err != nil {
-		gha.Errorf("%s", escapeCommand(err.Error()))
+		// go-githubactions escapes the message: pass it as it is.
+		gha.Errorf("%s", r.failure(err))
 	}
 	return err
+}
+
+// failure is the run's closing annotation. When the engine reported
+// errors of its own (annotated already, one per diagnostic, the whole
+// log in the job summary), a short line points at them; otherwise the
+// error itself, whose CLI part is the CLI's own error lines
+// (stack.CLIError), not the Automation API's wrapper with its output.
+func (r *runner) failure(err error) string {
+	var ce *stack.CLIError
+	if n := r.engineErrors; n > 0 && errors.As(err, &ce) {
+		s := "s"
+		if n == 1 {
+			s = ""
+		}
+		return fmt.Sprintf("%s failed: %d error%s (see above)", ce.Command, n, s)
+	}
+	return err.Error()
 }
 
 type cmdResult struct {
@@ -116,12 +136,18 @@ type runner struct {
 	env    Env
 	getenv func(string) string
 	gha    *githubactions.Action
-	out    *maskWriter
-	in     Inputs
-	plan   event.Plan
-	target naming.Target
-	masked map[string]bool
-	start  time.Time
+	out    *mask.Writer
+	// secrets are the values masked in everything the run writes: the
+	// log (out), the job summary, the comment and the step outputs.
+	secrets *mask.Set
+	// engineErrors counts the engine's error diagnostics, each already
+	// written as an annotation.
+	engineErrors int
+	in           Inputs
+	plan         event.Plan
+	target       naming.Target
+	masked       map[string]bool
+	start        time.Time
 	// subaccount is the pull request environment's sub-account SID, set
 	// as an output of the operation (not a secret: the action made it).
 	subaccount string
@@ -148,7 +174,7 @@ func nothingRan(op, branch, stack string) map[string]string {
 // skip ends a run that has nothing to do: the reason as a notice and in
 // the job summary (where readers of the outputs look), and no changes.
 func (r *runner) skip(msg string) error {
-	r.gha.Noticef("%s", escapeCommand(msg))
+	r.gha.Noticef("%s", msg)
 	r.summary("> [!NOTE]\n> " + msg + "\n")
 	return r.setOutputs(nothingRan(string(event.None), r.plan.Branch, r.target.Stack))
 }
@@ -161,8 +187,17 @@ func (r *runner) mask(v string) {
 		r.masked = map[string]bool{}
 	}
 	r.masked[v] = true
-	r.gha.AddMask(v)
-	r.out.add(v)
+	// Only the runner consumes ::add-mask::; in a terminal (local mode)
+	// the command would print the value it hides.
+	if r.getenv("GITHUB_ACTIONS") == "true" {
+		r.gha.AddMask(v)
+	}
+	r.secrets.Add(v)
+	// An annotation carries its message escaped (% as %25, newlines as
+	// %0A), so the escaped form is masked too.
+	if e := commandEscaped(v); e != v {
+		r.secrets.Add(e)
+	}
 }
 
 func (r *runner) run(ctx context.Context) error {
@@ -191,7 +226,7 @@ func (r *runner) run(ctx context.Context) error {
 	}
 	r.plan = plan
 	if plan.Operation == event.None {
-		r.gha.Noticef("%s", escapeCommand(plan.Reason))
+		r.gha.Noticef("%s", plan.Reason)
 		return r.setOutputs(nothingRan(string(event.None), plan.Branch, ""))
 	}
 	fmt.Fprintf(r.out, "%s\n", plan.Reason)
@@ -449,7 +484,11 @@ func scrubList(cr creds.Credentials, secrets map[string]string, token string, cf
 }
 
 func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Settings, cr creds.Credentials, secrets map[string]string) error {
-	scrub := scrubList(cr, secrets, r.in.GitHubToken, s.Config)
+	// One set of secrets for the log and the report alike.
+	for _, v := range scrubList(cr, secrets, r.in.GitHubToken, s.Config) {
+		r.secrets.Add(v)
+	}
+	scrub := r.secrets.Values()
 	op := string(s.Operation)
 	base := report.Report{
 		Repo: r.getenv("GITHUB_REPOSITORY"), ProgramPath: filepath.ToSlash(filepath.Clean(r.in.WorkDir)),
@@ -457,15 +496,19 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 		Commit: r.plan.SHA, Operation: op, RunURL: r.runURL(),
 	}
 	col := engine.NewCollector(base)
-	lg := newEngineLog(r.out, fmt.Sprintf("pulumi %s %s", op, s.Stack))
+	lg := newEngineLog(r.out, r.gha, fmt.Sprintf("pulumi %s %s", op, s.Stack))
 	res, runErr := stack.Run(ctx, cmd, s,
 		func(e events.EngineEvent) { col.Add(e) },
 		func(e events.EngineEvent) { lg.Event(e) })
+	if ce := (*stack.CLIError)(nil); errors.As(runErr, &ce) {
+		lg.Stderr(ce.Stderr)
+	}
 	lg.Close()
+	r.engineErrors = lg.Errors()
 	r.phase("pulumi " + op + " done")
 
 	if res.Missing {
-		r.gha.Noticef("%s", escapeCommand(fmt.Sprintf("stack %s does not exist: nothing to %s", s.Stack, op)))
+		r.gha.Noticef("stack %s does not exist: nothing to %s", s.Stack, op)
 		return r.setOutputs(nothingRan(op, s.Branch, s.Stack))
 	}
 	rep := col.Finish(runErr)
@@ -490,10 +533,13 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 			r.gha.Warningf("stack output %q has the name of one of the action's outputs; it is not set as a step output", o.Name)
 			continue
 		}
+		// Masked like everything else the action writes (a credential
+		// in an output is shown as ***), before a secret output's own
+		// value joins the masks: the step passes it on.
+		outs[o.Name] = r.secrets.String(o.Value)
 		if o.Secret {
 			r.mask(o.Value)
 		}
-		outs[o.Name] = o.Value
 	}
 
 	if r.plan.PullRequest != nil && (s.Operation == event.Preview || r.plan.PREnvironment) && r.in.CommentMode != CommentOff {
@@ -501,12 +547,12 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 		switch {
 		case errors.Is(err, ErrForbidden):
 			msg := fmt.Sprintf("Could not comment on pull request #%d (%v); the preview is in this job's summary.", r.plan.PullRequest.Number, err)
-			r.gha.Noticef("%s", escapeCommand(msg))
+			r.gha.Noticef("%s", msg)
 			md = "> [!NOTE]\n> " + msg + "\n\n" + md
 		case err != nil && runErr == nil:
 			runErr = fmt.Errorf("comment on pull request #%d: %w", r.plan.PullRequest.Number, err)
 		case err != nil:
-			r.gha.Warningf("%s", escapeCommand(fmt.Sprintf("comment on pull request #%d: %v", r.plan.PullRequest.Number, err)))
+			r.gha.Warningf("comment on pull request #%d: %v", r.plan.PullRequest.Number, err)
 		}
 		if url != "" {
 			// Also after a partial failure: recreate may post the new
@@ -521,7 +567,7 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 	}
 	if s.Operation == event.Drift {
 		if res.Drift {
-			r.gha.Warningf("%s", escapeCommand(fmt.Sprintf("stack %s has drifted from Twilio: %s", s.Stack, changesJSON(res.Counts))))
+			r.gha.Warningf("stack %s has drifted from Twilio: %s", s.Stack, changesJSON(res.Counts))
 		} else if runErr == nil {
 			r.gha.Noticef("stack %s matches Twilio: no drift", s.Stack)
 		}
@@ -539,7 +585,7 @@ func (r *runner) summary(md string) {
 		fmt.Fprintf(r.out, "\n%s\n", md)
 		return
 	}
-	r.gha.AddStepSummary(md)
+	r.gha.AddStepSummary(r.secrets.String(md))
 }
 
 func (r *runner) runURL() string {
@@ -605,37 +651,15 @@ func (r *runner) setOutputs(outs map[string]string) (err error) {
 	return nil
 }
 
-// maskWriter replaces registered values with *** before they reach w.
-type maskWriter struct {
-	mu     sync.Mutex
-	w      io.Writer
-	values []string
+// newMaskWriter is the job log: the run's secrets masked (package mask),
+// but for the ::add-mask:: commands, which must carry their value to the
+// runner.
+func newMaskWriter(w io.Writer, secrets *mask.Set) *mask.Writer {
+	return mask.NewWriter(w, secrets, func(line []byte) bool { return bytes.HasPrefix(line, []byte("::add-mask::")) })
 }
 
-func newMaskWriter(w io.Writer) *maskWriter { return &maskWriter{w: w} }
-
-func (m *maskWriter) add(v string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if v != "" && !slices.Contains(m.values, v) {
-		m.values = append(m.values, v)
-		// Longest first, so a value containing another is masked whole.
-		sort.Slice(m.values, func(i, j int) bool { return len(m.values[i]) > len(m.values[j]) })
-	}
-}
-
-func (m *maskWriter) Write(p []byte) (int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	s := string(p)
-	// The add-mask command itself must carry the value to the runner.
-	if !strings.HasPrefix(s, "::add-mask::") {
-		for _, v := range m.values {
-			s = strings.ReplaceAll(s, v, "***")
-		}
-	}
-	if _, err := io.WriteString(m.w, s); err != nil {
-		return 0, err
-	}
-	return len(p), nil
+// commandEscaped is v as a workflow command's message carries it, escaped
+// by go-githubactions itself.
+func commandEscaped(v string) string {
+	return strings.TrimPrefix((&githubactions.Command{Name: "m", Message: v}).String(), "::m::")
 }
