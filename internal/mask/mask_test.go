@@ -132,3 +132,19 @@ func TestNoFragment(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkString masks a 256 KiB engine log (the size the action keeps
+// for the report) with ten 32-character secrets, three of them present.
+func BenchmarkString(b *testing.B) {
+	var secrets []string
+	for i := range 10 {
+		secrets = append(secrets, strings.Repeat(string(rune('a'+i)), 28)+"1234")
+	}
+	set := mask.New(secrets...)
+	line := "create   twilio:sync/v1:Service state [friendlyName] " + secrets[0] + " " + secrets[5] + secrets[9] + "\n"
+	text := strings.Repeat(line, (256<<10)/len(line))
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		_ = set.String(text)
+	}
+}
