@@ -137,20 +137,21 @@ type runner struct {
 	getenv func(string) string
 	gha    *githubactions.Action
 	out    *mask.Writer
+	in     Inputs
+	plan   event.Plan
+	target naming.Target
+	masked map[string]bool
+	start  time.Time
+	// subaccount is the pull request environment's sub-account SID, set
+	// as an output of the operation (not a secret: the action made it).
+	subaccount string
+
 	// secrets are the values masked in everything the run writes: the
 	// log (out), the job summary, the comment and the step outputs.
 	secrets *mask.Set
 	// engineErrors counts the engine's error diagnostics, each already
 	// written as an annotation.
 	engineErrors int
-	in           Inputs
-	plan         event.Plan
-	target       naming.Target
-	masked       map[string]bool
-	start        time.Time
-	// subaccount is the pull request environment's sub-account SID, set
-	// as an output of the operation (not a secret: the action made it).
-	subaccount string
 }
 
 // phase writes how long the run has taken so far, as a ::debug:: line
