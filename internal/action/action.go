@@ -22,7 +22,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -31,6 +30,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
+	"github.com/tdeploy/twilio-deploy-action/internal/mask"
 	"github.com/tdeploy/twilio-deploy-action/internal/naming"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
 	"github.com/tdeploy/twilio-deploy-action/internal/report"
@@ -97,14 +97,34 @@ func getenvFrom(environ []string) func(string) string {
 // ::error annotation already.
 func Run(ctx context.Context, env Env) error {
 	getenv := getenvFrom(env.Environ)
-	masked := newMaskWriter(env.Stdout)
+	secrets := mask.New()
+	masked := newMaskWriter(env.Stdout, secrets)
+	defer masked.Flush()
 	gha := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(masked))
-	r := &runner{env: env, getenv: getenv, gha: gha, out: masked, start: time.Now()}
+	r := &runner{env: env, getenv: getenv, gha: gha, out: masked, secrets: secrets, start: time.Now()}
 	err := r.run(ctx)
 	if err != nil {
-		gha.Errorf("%s", err.Error())
+		// go-githubactions escapes the message: pass it as it is.
+		gha.Errorf("%s", r.failure(err))
 	}
 	return err
+}
+
+// failure is the run's closing annotation. When the engine reported
+// errors of its own (annotated already, one per diagnostic, the whole
+// log in the job summary), a short line points at them; otherwise the
+// error itself, whose CLI part is the CLI's own error lines
+// (stack.CLIError), not the Automation API's wrapper with its output.
+func (r *runner) failure(err error) string {
+	var ce *stack.CLIError
+	if n := r.engineErrors; n > 0 && errors.As(err, &ce) {
+		s := "s"
+		if n == 1 {
+			s = ""
+		}
+		return fmt.Sprintf("%s failed: %d error%s (see above)", ce.Command, n, s)
+	}
+	return err.Error()
 }
 
 type cmdResult struct {
@@ -116,7 +136,7 @@ type runner struct {
 	env    Env
 	getenv func(string) string
 	gha    *githubactions.Action
-	out    *maskWriter
+	out    *mask.Writer
 	in     Inputs
 	plan   event.Plan
 	target naming.Target
@@ -125,12 +145,19 @@ type runner struct {
 	// subaccount is the pull request environment's sub-account SID, set
 	// as an output of the operation (not a secret: the action made it).
 	subaccount string
-	// secrets is the parsed secrets input, once read: its values are
+	// secretsInput is the parsed secrets input, once read: its values are
 	// scrubbed from every report.
-	secrets map[string]string
+	secretsInput map[string]string
 	// reported is set once the run has written its summary and outputs
 	// (and comment), so a failure after that is not reported twice.
 	reported bool
+
+	// secrets are the values masked in everything the run writes: the
+	// log (out), the job summary, the comment and the step outputs.
+	secrets *mask.Set
+	// engineErrors counts the engine's error diagnostics, each already
+	// written as an annotation.
+	engineErrors int
 }
 
 // phase writes how long the run has taken so far, as a ::debug:: line
@@ -168,8 +195,17 @@ func (r *runner) mask(v string) {
 		r.masked = map[string]bool{}
 	}
 	r.masked[v] = true
-	r.gha.AddMask(v)
-	r.out.add(v)
+	// Only the runner consumes ::add-mask::; in a terminal (local mode)
+	// the command would print the value it hides.
+	if r.getenv("GITHUB_ACTIONS") == "true" {
+		r.gha.AddMask(v)
+	}
+	r.secrets.Add(v)
+	// An annotation carries its message escaped (% as %25, newlines as
+	// %0A), so the escaped form is masked too.
+	if e := commandEscaped(v); e != v {
+		r.secrets.Add(e)
+	}
 }
 
 // run is the whole flow. Any error once the plan is known (bad inputs,
@@ -251,7 +287,7 @@ func (r *runner) steps(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.secrets = secrets
+	r.secretsInput = secrets
 	cr, err := creds.Lookup(r.target.SecretPrefix, creds.Source{Env: envMap(r.env.Environ), Secrets: secrets, NotStrings: notStrings}, r.mask)
 	if err != nil {
 		var me *creds.MissingError
@@ -477,7 +513,11 @@ func scrubList(cr creds.Credentials, secrets map[string]string, token string, cf
 }
 
 func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Settings, cr creds.Credentials, secrets map[string]string) error {
-	scrub := scrubList(cr, secrets, r.in.GitHubToken, s.Config)
+	// One set of secrets for the log and the report alike.
+	for _, v := range scrubList(cr, secrets, r.in.GitHubToken, s.Config) {
+		r.secrets.Add(v)
+	}
+	scrub := r.secrets.Values()
 	op := string(s.Operation)
 	base := report.Report{
 		Repo: r.getenv("GITHUB_REPOSITORY"), ProgramPath: filepath.ToSlash(filepath.Clean(r.in.WorkDir)),
@@ -485,15 +525,19 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 		Commit: r.plan.SHA, Operation: op, RunURL: r.runURL(),
 	}
 	col := engine.NewCollector(base)
-	lg := newEngineLog(r.out, fmt.Sprintf("pulumi %s %s", op, s.Stack))
+	lg := newEngineLog(r.out, r.gha, fmt.Sprintf("pulumi %s %s", op, s.Stack))
 	res, runErr := stack.Run(ctx, cmd, s,
 		func(e events.EngineEvent) { col.Add(e) },
 		func(e events.EngineEvent) { lg.Event(e) })
+	if ce := (*stack.CLIError)(nil); errors.As(runErr, &ce) {
+		lg.Stderr(ce.Stderr)
+	}
 	lg.Close()
+	r.engineErrors = lg.Errors()
 	r.phase("pulumi " + op + " done")
 
 	if res.Missing {
-		r.gha.Noticef("%s", fmt.Sprintf("stack %s does not exist: nothing to %s", s.Stack, op))
+		r.gha.Noticef("stack %s does not exist: nothing to %s", s.Stack, op)
 		return r.setOutputs(nothingRan(op, s.Branch, s.Stack))
 	}
 	rep := col.Finish(runErr)
@@ -516,15 +560,18 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 			r.gha.Warningf("stack output %q has the name of one of the action's outputs; it is not set as a step output", o.Name)
 			continue
 		}
+		// Masked like everything else the action writes (a credential
+		// in an output is shown as ***), before a secret output's own
+		// value joins the masks: the step passes it on.
+		outs[o.Name] = r.secrets.String(o.Value)
 		if o.Secret {
 			r.mask(o.Value)
 		}
-		outs[o.Name] = o.Value
 	}
 	runErr = r.publish(ctx, rep, scrub, outs, runErr)
 	if s.Operation == event.Drift {
 		if res.Drift {
-			r.gha.Warningf("%s", fmt.Sprintf("stack %s has drifted from Twilio: %s", s.Stack, changesJSON(res.Counts)))
+			r.gha.Warningf("stack %s has drifted from Twilio: %s", s.Stack, changesJSON(res.Counts))
 		} else if runErr == nil {
 			r.gha.Noticef("stack %s matches Twilio: no drift", s.Stack)
 		}
@@ -555,7 +602,7 @@ func (r *runner) publish(ctx context.Context, rep *report.Report, scrub []string
 		case err != nil && runErr == nil:
 			runErr = fmt.Errorf("comment on pull request #%d: %w", pr.Number, err)
 		case err != nil:
-			r.gha.Warningf("%s", fmt.Sprintf("comment on pull request #%d: %v", pr.Number, err))
+			r.gha.Warningf("comment on pull request #%d: %v", pr.Number, err)
 		}
 		if url != "" {
 			// Also after a partial failure: recreate may post the new
@@ -606,21 +653,13 @@ func (r *runner) fail(ctx context.Context, err error) {
 	}
 }
 
-// scrubKnown is every raw secret value the run has read so far: the ones
-// it masked in the log and the secrets input's values.
+// scrubKnown is every secret value the run has read so far: the ones it
+// masked in the log and the secrets input's values.
 func (r *runner) scrubKnown() []string {
-	var out []string
-	for v := range r.masked {
-		out = append(out, v)
+	for _, v := range r.secretsInput {
+		r.secrets.Add(v)
 	}
-	for _, v := range r.secrets {
-		// Very short values would garble the text; GitHub masks them in the log.
-		if len(v) >= 6 {
-			out = append(out, v)
-		}
-	}
-	sort.Strings(out)
-	return slices.Compact(out)
+	return r.secrets.Values()
 }
 
 // summary appends to the job summary; outside the runner (local mode)
@@ -630,7 +669,7 @@ func (r *runner) summary(md string) {
 		fmt.Fprintf(r.out, "\n%s\n", md)
 		return
 	}
-	r.gha.AddStepSummary(md)
+	r.gha.AddStepSummary(r.secrets.String(md))
 }
 
 func (r *runner) runURL() string {
@@ -696,37 +735,15 @@ func (r *runner) setOutputs(outs map[string]string) (err error) {
 	return nil
 }
 
-// maskWriter replaces registered values with *** before they reach w.
-type maskWriter struct {
-	mu     sync.Mutex
-	w      io.Writer
-	values []string
+// newMaskWriter is the job log: the run's secrets masked (package mask),
+// but for the ::add-mask:: commands, which must carry their value to the
+// runner.
+func newMaskWriter(w io.Writer, secrets *mask.Set) *mask.Writer {
+	return mask.NewWriter(w, secrets, func(line []byte) bool { return bytes.HasPrefix(line, []byte("::add-mask::")) })
 }
 
-func newMaskWriter(w io.Writer) *maskWriter { return &maskWriter{w: w} }
-
-func (m *maskWriter) add(v string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if v != "" && !slices.Contains(m.values, v) {
-		m.values = append(m.values, v)
-		// Longest first, so a value containing another is masked whole.
-		sort.Slice(m.values, func(i, j int) bool { return len(m.values[i]) > len(m.values[j]) })
-	}
-}
-
-func (m *maskWriter) Write(p []byte) (int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	s := string(p)
-	// The add-mask command itself must carry the value to the runner.
-	if !strings.HasPrefix(s, "::add-mask::") {
-		for _, v := range m.values {
-			s = strings.ReplaceAll(s, v, "***")
-		}
-	}
-	if _, err := io.WriteString(m.w, s); err != nil {
-		return 0, err
-	}
-	return len(p), nil
+// commandEscaped is v as a workflow command's message carries it, escaped
+// by go-githubactions itself.
+func commandEscaped(v string) string {
+	return strings.TrimPrefix((&githubactions.Command{Name: "m", Message: v}).String(), "::m::")
 }

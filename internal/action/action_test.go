@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +17,9 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
+	"github.com/tdeploy/twilio-deploy-action/internal/mask"
 	"github.com/tdeploy/twilio-deploy-action/internal/naming"
+	"github.com/tdeploy/twilio-deploy-action/internal/stack"
 )
 
 func getenv(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -89,12 +92,15 @@ func TestParseOutputFile(t *testing.T) {
 func TestMaskWriter(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	m := newMaskWriter(&buf)
-	m.add("secret")
-	m.add("secret-longer")
+	set := mask.New()
+	m := newMaskWriter(&buf, set)
+	set.Add("secret")
+	set.Add("secret-longer")
 	m.Write([]byte("a secret-longer and a secret\n"))
 	m.Write([]byte("::add-mask::secret\n"))
-	if got, want := buf.String(), "a *** and a ***\n::add-mask::secret\n"; got != want {
+	m.Write([]byte("a sec"))
+	m.Write([]byte("ret split\n"))
+	if got, want := buf.String(), "a *** and a ***\n::add-mask::secret\na *** split\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
@@ -125,7 +131,8 @@ func TestChangesJSON(t *testing.T) {
 func TestEngineLog(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	l := newEngineLog(&buf, "pulumi up main")
+	gha := githubactions.New(githubactions.WithWriter(&buf))
+	l := newEngineLog(&buf, gha, "pulumi up main")
 	urn := "urn:pulumi:main::ivr::twilio:sync/v1:Service::state"
 	for _, e := range []apitype.EngineEvent{
 		{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "warning", Message: "using pulumi-resource-twilio from $PATH at /bin/x"}},
@@ -152,7 +159,7 @@ warning: deprecated 50%
 summary: 1 update, 2 same in 3s
 ::endgroup::
 ::warning title=pulumi up main::deprecated 50%25
-::error title=pulumi up main::state: Twilio error 20001%0Asecond line
+::error title=pulumi up main%3A state (twilio%3Async/v1%3AService)::Twilio error 20001%0Asecond line
 `
 	if d := cmp.Diff(want, buf.String()); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
@@ -206,7 +213,7 @@ func TestRunWithoutPulumi(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			sumPath, outPath := filepath.Join(t.TempDir(), "summary"), filepath.Join(t.TempDir(), "out")
-			env := map[string]string{"GITHUB_EVENT_NAME": tt.event, "GITHUB_EVENT_PATH": write(t, tt.payload), "GITHUB_REF": "refs/heads/main",
+			env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": tt.event, "GITHUB_EVENT_PATH": write(t, tt.payload), "GITHUB_REF": "refs/heads/main",
 				"GITHUB_STEP_SUMMARY": sumPath, "GITHUB_OUTPUT": outPath}
 			for k, v := range tt.env {
 				env[k] = v
@@ -273,9 +280,10 @@ func TestSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	environ := []string{"PATH=/usr/bin", "PULUMI_BACKEND_URL=file:///tmp/x", "INPUT_SECRETS={}", "TWILIO_MAIN_AUTH_TOKEN=other", "TWILIO_REGION=ie1", "GREETING=env"}
+	set := mask.New()
+	environ := []string{"GITHUB_ACTIONS=true", "PATH=/usr/bin", "PULUMI_BACKEND_URL=file:///tmp/x", "INPUT_SECRETS={}", "TWILIO_MAIN_AUTH_TOKEN=other", "TWILIO_REGION=ie1", "GREETING=env"}
 	r := &runner{env: Env{Environ: environ, PulumiRoot: "/opt/tda"}, getenv: getenvFrom(environ),
-		gha: githubactions.New(githubactions.WithGetenv(getenvFrom(environ)), githubactions.WithWriter(&out)), out: newMaskWriter(&out),
+		gha: githubactions.New(githubactions.WithGetenv(getenvFrom(environ)), githubactions.WithWriter(&out)), out: newMaskWriter(&out, set), secrets: set,
 		in:     Inputs{WorkDir: wd, Config: "a: 1\npin: {secret: 123456}", Parallel: 3, Targets: []string{"urn:x"}},
 		plan:   event.Plan{Operation: event.Up, Branch: "feature/x"},
 		target: naming.Target{Branch: "feature/x", Stack: "feature-x", SecretPrefix: "TWILIO_FEATURE_X_"}}
@@ -284,7 +292,7 @@ func TestSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantEnv := map[string]string{"PATH": "/opt/tda/bin:/usr/bin", "PULUMI_BACKEND_URL": "file:///tmp/x", "TWILIO_REGION": "ie1",
+	wantEnv := map[string]string{"GITHUB_ACTIONS": "true", "PATH": "/opt/tda/bin:/usr/bin", "PULUMI_BACKEND_URL": "file:///tmp/x", "TWILIO_REGION": "ie1",
 		"GREETING": "hi", "PULUMI_CONFIG_PASSPHRASE": "file-pass", "PULUMI_SKIP_UPDATE_CHECK": "true",
 		"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "tok", "TWILIO_API_URL": "http://emu"}
 	if d := cmp.Diff(wantEnv, s.Env); d != "" {
@@ -302,5 +310,53 @@ func TestSettings(t *testing.T) {
 	r.env.Environ = []string{"PATH=/usr/bin", "HOME=" + t.TempDir()}
 	if _, err := r.settings(cr, ""); err == nil || !strings.Contains(err.Error(), "PULUMI_BACKEND_URL") {
 		t.Errorf("no backend: err = %v", err)
+	}
+}
+
+// TestAnnotationsEscapedOnce: go-githubactions escapes a workflow
+// command's message; the action must not escape it again, or GitHub shows
+// %0A (and %25) literally.
+func TestAnnotationsEscapedOnce(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "event.json")
+	if err := os.WriteFile(p, []byte(`{"ref":"refs/heads/main"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	environ := []string{"GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME=push", "GITHUB_EVENT_PATH=" + p, "GITHUB_REF=refs/heads/main",
+		"INPUT_WORK-DIR=odd 100%\ndir"}
+	var out bytes.Buffer
+	if err := Run(t.Context(), Env{Environ: environ, Stdout: &out, Dir: t.TempDir(), PulumiRoot: t.TempDir()}); err == nil {
+		t.Fatal("a missing work-dir passed")
+	}
+	want := "push to main: deploy it\n::error::work-dir odd 100%25%0Adir has no Pulumi.yaml; set the work-dir input to the folder of your Pulumi program\n"
+	if got := out.String(); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+// TestFailure: after the engine's own error annotations the closing one
+// is a short line; without them it is the error, whose CLI part
+// (stack.CLIError) holds no Automation API wrapper.
+func TestFailure(t *testing.T) {
+	t.Parallel()
+	cli := &stack.CLIError{Command: "pulumi up on main", Lines: []string{"could not open the state"}}
+	for _, tc := range []struct {
+		name   string
+		errors int
+		err    error
+		want   string
+	}{
+		{"engine errors", 2, fmt.Errorf("pull request #3 environment: %w", cli), "pulumi up on main failed: 2 errors (see above)"},
+		{"one engine error", 1, cli, "pulumi up on main failed: 1 error (see above)"},
+		{"no engine errors", 0, cli, "pulumi up on main failed: could not open the state"},
+		{"not the CLI", 3, errors.New("comment on pull request #3: 500"), "comment on pull request #3: 500"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := &runner{engineErrors: tc.errors}
+			if got := r.failure(tc.err); got != tc.want {
+				t.Errorf("failure() = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

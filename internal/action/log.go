@@ -10,35 +10,54 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/sethvargo/go-githubactions"
 )
 
 // engineLog writes the engine's events to the job log as they arrive: one
 // line per resource step inside a ::group:: (collapsed by the runner), the
-// program's messages, and each error as an ::error annotation after the
-// group so it shows on the run's summary page. It keeps a copy of the
-// lines (without workflow commands) for the report's raw log.
+// program's messages, and each error diagnostic as an ::error annotation
+// after the group, titled with the resource it is about, so it shows on
+// the run's summary page. It keeps a copy of the lines (without workflow
+// commands) for the report's raw log. Plain lines go to w; workflow
+// commands go through gha, which escapes them (once).
 type engineLog struct {
 	mu     sync.Mutex
 	w      io.Writer
+	gha    *githubactions.Action
 	title  string
 	open   bool
-	errs   []string
-	warns  []string
+	errs   []annotation
+	warns  []annotation
+	nErrs  int
 	copy   strings.Builder
 	maxLog int
 	// ambientSeen: the "using pulumi-resource-x from $PATH" notice was shown.
 	ambientSeen bool
 }
 
+// ambientPlugin matches the warning the CLI writes each time it loads a
+// plugin from $PATH (4 to 8 times a run), which is where the image keeps
+// our provider on purpose. No setting silences it in Pulumi v3.259:
+// workspace.getPluginInfoAndPath (sdk/go/common/workspace/plugins.go)
+// warns whenever the $PATH copy is not the one bundled next to the CLI,
+// and only Pulumi's own language hosts count as bundled.
+// PULUMI_IGNORE_AMBIENT_PLUGINS skips $PATH altogether (the provider
+// would have to be in the plugin cache), and a `plugins:` entry would
+// need a machine-specific path in the user's Pulumi.yaml. So it is shown
+// once, as a plain line in the log group, and never as an annotation.
 var ambientPlugin = regexp.MustCompile(`^using pulumi-(resource|language|analyzer|converter)-\S+ from \$PATH at `)
 
-func newEngineLog(w io.Writer, title string) *engineLog {
-	return &engineLog{w: w, title: title, maxLog: 256 << 10}
+// annotation is one ::error or ::warning: where is the resource it is
+// about ("" for the whole run).
+type annotation struct{ where, msg string }
+
+func newEngineLog(w io.Writer, gha *githubactions.Action, title string) *engineLog {
+	return &engineLog{w: w, gha: gha, title: title, maxLog: 256 << 10}
 }
 
 func (l *engineLog) line(s string) {
 	if !l.open {
-		fmt.Fprintf(l.w, "::group::%s\n", escapeCommand(l.title))
+		l.gha.Group(l.title)
 		l.open = true
 	}
 	// A line that starts with :: would be read as a workflow command.
@@ -81,31 +100,30 @@ func (l *engineLog) Event(e events.EngineEvent) {
 		if msg == "" || d.Severity == "debug" {
 			return
 		}
-		where := ""
+		where, prefix := resourceOf(d.URN), ""
 		if d.URN != "" {
-			where = urnName(d.URN) + ": "
+			prefix = urnName(d.URN) + ": "
 		}
 		switch d.Severity {
 		case "error":
-			l.errs = append(l.errs, where+msg)
-			l.line("error: " + where + msg)
+			l.errs = append(l.errs, annotation{where, msg})
+			l.line("error: " + prefix + msg)
 		case "warning":
 			if ambientPlugin.MatchString(msg) {
-				// The Action ships its plugins next to the CLI on purpose.
 				if !l.ambientSeen {
 					l.ambientSeen = true
 					l.line(msg)
 				}
 				return
 			}
-			l.warns = append(l.warns, where+msg)
-			l.line("warning: " + where + msg)
+			l.warns = append(l.warns, annotation{where, msg})
+			l.line("warning: " + prefix + msg)
 		default:
-			l.line(where + msg)
+			l.line(prefix + msg)
 		}
 	case ev.ErrorEvent != nil:
 		msg := strings.TrimRight(stripANSI(ev.ErrorEvent.Error), "\n")
-		l.errs = append(l.errs, msg)
+		l.errs = append(l.errs, annotation{"", msg})
 		l.line("error: " + msg)
 	case ev.SummaryEvent != nil:
 		s := ev.SummaryEvent
@@ -122,21 +140,45 @@ func (l *engineLog) Event(e events.EngineEvent) {
 	}
 }
 
+// Stderr adds the CLI's stderr to the log (after a failure: what the CLI
+// said that the events did not carry, e.g. when it could not start).
+func (l *engineLog) Stderr(stderr string) {
+	stderr = strings.TrimRight(stripANSI(stderr), "\n")
+	if strings.TrimSpace(stderr) == "" {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.line("pulumi stderr:")
+	for _, s := range strings.Split(stderr, "\n") {
+		l.line("  " + s)
+	}
+}
+
 // Close ends the group and writes the annotations.
 func (l *engineLog) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.open {
-		fmt.Fprintln(l.w, "::endgroup::")
+		l.gha.EndGroup()
 		l.open = false
 	}
-	for _, w := range l.warns {
-		fmt.Fprintf(l.w, "::warning title=%s::%s\n", escapeProperty(l.title), escapeCommand(w))
+	for _, a := range l.warns {
+		l.annotate("warning", a)
 	}
-	for _, e := range l.errs {
-		fmt.Fprintf(l.w, "::error title=%s::%s\n", escapeProperty(l.title), escapeCommand(e))
+	for _, a := range l.errs {
+		l.annotate("error", a)
 	}
+	l.nErrs += len(l.errs)
 	l.warns, l.errs = nil, nil
+}
+
+func (l *engineLog) annotate(kind string, a annotation) {
+	title := l.title
+	if a.where != "" {
+		title += ": " + a.where
+	}
+	l.gha.IssueCommand(&githubactions.Command{Name: kind, Message: a.msg, Properties: githubactions.CommandProperties{"title": title}})
 }
 
 func (l *engineLog) Log() string {
@@ -145,10 +187,11 @@ func (l *engineLog) Log() string {
 	return l.copy.String()
 }
 
+// Errors is the number of error annotations written.
 func (l *engineLog) Errors() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.errs)
+	return l.nErrs
 }
 
 func urnName(urn string) string {
@@ -159,14 +202,17 @@ func urnName(urn string) string {
 	return urn
 }
 
-// escapeCommand escapes a workflow command's message (as @actions/core).
-func escapeCommand(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-// escapeProperty escapes a workflow command's property value.
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+// resourceOf names the resource of a diagnostic's URN, "name (type)",
+// or "" for none and for the stack itself.
+func resourceOf(urn string) string {
+	u := resource.URN(urn)
+	if urn == "" || !u.IsValid() {
+		return urn
+	}
+	if u.Type() == "pulumi:pulumi:Stack" {
+		return ""
+	}
+	return u.Name() + " (" + string(u.Type()) + ")"
 }
 
 func stripANSI(s string) string {

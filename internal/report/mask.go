@@ -1,73 +1,32 @@
 package report
 
-import (
-	"sort"
-	"strings"
-)
+import "github.com/tdeploy/twilio-deploy-action/internal/mask"
 
 // MaskText replaces a masked value.
-const MaskText = "***"
+const MaskText = mask.Text
 
 // Masker removes raw secret values (credentials the Action read) from
-// strings. The zero value masks nothing.
+// the strings of a Report, through package mask (the masker of the job
+// log too, so both agree on what a masked secret looks like). The zero
+// value masks nothing.
 type Masker struct {
-	secrets []string
+	set *mask.Set
 }
 
-// NewMasker returns a Masker for the non-empty values in secrets.
-func NewMasker(secrets []string) *Masker {
-	m := &Masker{}
-	seen := map[string]bool{}
-	for _, s := range secrets {
-		if s == "" || seen[s] {
-			continue
-		}
-		seen[s] = true
-		m.secrets = append(m.secrets, s)
-	}
-	return m
-}
+// NewMasker returns a Masker for secrets (values shorter than
+// mask.MinLen are left alone).
+func NewMasker(secrets []string) *Masker { return &Masker{set: mask.New(secrets...)} }
 
 // Mask returns s with every occurrence of the secrets replaced by ***.
 func Mask(s string, secrets []string) string { return NewMasker(secrets).Mask(s) }
 
-// Mask returns s with every occurrence of m's secrets replaced by ***.
-// Overlapping occurrences of different secrets are masked as one span, so
-// no fragment of either survives.
+// Mask returns s with every occurrence of m's secrets replaced by ***;
+// overlapping occurrences are masked as one span.
 func (m *Masker) Mask(s string) string {
-	if m == nil || len(m.secrets) == 0 || s == "" {
+	if m == nil {
 		return s
 	}
-	type span struct{ lo, hi int }
-	var spans []span
-	for _, sec := range m.secrets {
-		for i := 0; ; {
-			j := strings.Index(s[i:], sec)
-			if j < 0 {
-				break
-			}
-			spans = append(spans, span{i + j, i + j + len(sec)})
-			i += j + 1
-		}
-	}
-	if len(spans) == 0 {
-		return s
-	}
-	sort.Slice(spans, func(a, b int) bool { return spans[a].lo < spans[b].lo })
-	var b strings.Builder
-	b.Grow(len(s))
-	pos := 0
-	for k := 0; k < len(spans); {
-		lo, hi := spans[k].lo, spans[k].hi
-		for k++; k < len(spans) && spans[k].lo <= hi; k++ {
-			hi = max(hi, spans[k].hi)
-		}
-		b.WriteString(s[pos:lo])
-		b.WriteString(MaskText)
-		pos = hi
-	}
-	b.WriteString(s[pos:])
-	return b.String()
+	return m.set.String(s)
 }
 
 // Report returns a deep copy of r with every string masked.

@@ -122,6 +122,9 @@ func (c command) Run(ctx context.Context, workdir string, stdin io.Reader, addit
 	} else if err == nil {
 		code = 0
 	}
+	if err != nil {
+		err = &runError{err: err, stderr: stderr.String()}
+	}
 	return stdout.String(), stderr.String(), code, err
 }
 

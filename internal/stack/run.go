@@ -68,9 +68,12 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 	if trace == nil {
 		trace = func(string) {}
 	}
+	if err := s.ensureBackendDir(); err != nil {
+		return res, err
+	}
 	ws, err := auto.NewLocalWorkspace(ctx, s.workspaceOptions(cmd)...)
 	if err != nil {
-		return res, fmt.Errorf("open the Pulumi project in %s: %w", s.WorkDir, err)
+		return res, cliError("open the Pulumi project in "+s.WorkDir, err)
 	}
 	// Every command names the stack (--stack), so `pulumi stack select`
 	// would only cost a CLI start: the stack is selected lazily, and a
@@ -91,12 +94,12 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 			return true, nil
 		}
 		if st, err = auto.NewStack(ctx, s.Stack, ws); err != nil {
-			return true, fmt.Errorf("create stack %s: %w", s.Stack, err)
+			return true, cliError("create stack "+s.Stack, err)
 		}
 		res.Created = true
 		trace("stack created")
 		if err := st.SetTag(ctx, OwnerTag, s.Branch); err != nil {
-			return true, fmt.Errorf("set stack tag %s: %w", OwnerTag, err)
+			return true, cliError("set stack tag "+OwnerTag, err)
 		}
 		return true, s.applyConfig(ctx, &st, ws)
 	}
@@ -138,7 +141,7 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 			return res, fmt.Errorf("%s cancelled: %w", s.Operation, ctx.Err())
 		}
 		if err != nil {
-			return res, fmt.Errorf("pulumi %s on %s: %w", s.Operation, s.Stack, err)
+			return res, cliError(fmt.Sprintf("pulumi %s on %s", s.Operation, s.Stack), err)
 		}
 		if s.Operation == event.Up || s.Operation == event.Refresh {
 			res.Outputs, err = outputs(ctx, &st, r.stackOutputs, r.upOutputs)
@@ -172,7 +175,7 @@ func (s Settings) applyConfig(ctx context.Context, st *auto.Stack, ws auto.Works
 			cm[c.Key] = auto.ConfigValue{Value: c.Value, Secret: c.Secret}
 		}
 		if err := st.SetAllConfig(ctx, cm); err != nil {
-			return fmt.Errorf("set stack config: %w", err)
+			return cliError("set stack config", err)
 		}
 		return nil
 	}
@@ -310,7 +313,8 @@ func (s Settings) checkOwner(ctx context.Context, st *auto.Stack) error {
 	}
 	tags, err := st.ListTags(ctx)
 	if err != nil {
-		return err
+		// Unwrapped by Run's missing-stack check through CLIError.
+		return cliError("read the tags of stack "+s.Stack, err)
 	}
 	owner := strings.TrimSpace(tags[OwnerTag])
 	switch {
@@ -322,7 +326,7 @@ func (s Settings) checkOwner(ctx context.Context, st *auto.Stack) error {
 		return nil // named explicitly (shared on purpose), or nothing to adopt
 	}
 	if err := st.SetTag(ctx, OwnerTag, s.Branch); err != nil {
-		return fmt.Errorf("set stack tag %s: %w", OwnerTag, err)
+		return cliError("set stack tag "+OwnerTag, err)
 	}
 	return nil
 }
@@ -384,7 +388,7 @@ func outputs(ctx context.Context, st *auto.Stack, fromEvents map[string]any, kno
 		var err error
 		state, err = st.Outputs(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("read stack outputs: %w", err)
+			return nil, cliError("read stack outputs", err)
 		}
 	}
 	if fromEvents == nil {
@@ -533,15 +537,18 @@ func (s Settings) destroyOptions(ch chan<- events.EngineEvent) []optdestroy.Opti
 // whose sub-account was closed by hand, which took every resource of the
 // stack with it. A missing stack is no error; removed reports false.
 func Remove(ctx context.Context, cmd auto.PulumiCommand, s Settings) (removed bool, err error) {
+	if err := s.ensureBackendDir(); err != nil {
+		return false, err
+	}
 	ws, err := auto.NewLocalWorkspace(ctx, s.workspaceOptions(cmd)...)
 	if err != nil {
-		return false, fmt.Errorf("open the Pulumi project in %s: %w", s.WorkDir, err)
+		return false, cliError("open the Pulumi project in "+s.WorkDir, err)
 	}
 	if err := ws.RemoveStack(ctx, s.Stack, optremove.Force()); err != nil {
 		if auto.IsSelectStack404Error(err) {
 			return false, nil
 		}
-		return false, fmt.Errorf("remove stack %s: %w", s.Stack, err)
+		return false, cliError("remove stack "+s.Stack, err)
 	}
 	return true, nil
 }

@@ -1,0 +1,155 @@
+package stack
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// runError is what command.Run returns when the CLI fails. The Automation
+// API wraps it in an error whose text holds the command's whole stdout and
+// stderr behind "code:", "stdout:", "stderr:" (its fields are not
+// exported), so the stderr travels with the error for CLIError to read.
+type runError struct {
+	err    error
+	stderr string
+}
+
+func (e *runError) Error() string { return e.err.Error() }
+func (e *runError) Unwrap() error { return e.err }
+
+// CLIError is a Pulumi CLI command that failed. Its text is what was run
+// and the CLI's own error lines, never the Automation API's wrapper; the
+// wrapped error is still there for errors.Is/As (auto.IsSelectStack404Error).
+type CLIError struct {
+	// Command says what was run, e.g. "pulumi up on main".
+	Command string
+	// Lines are the meaningful lines of the CLI's stderr: its "error:"
+	// lines, else every line but warnings; empty when it wrote none.
+	Lines []string
+	// Stderr is the CLI's whole stderr.
+	Stderr string
+	err    error
+}
+
+func (e *CLIError) Error() string {
+	if len(e.Lines) == 0 {
+		return e.Command + " failed: " + e.cause()
+	}
+	return e.Command + " failed: " + strings.Join(e.Lines, "; ")
+}
+
+func (e *CLIError) Unwrap() error { return e.err }
+
+// cause is the process's own error (exit status 1, signal: killed).
+func (e *CLIError) cause() string {
+	var re *runError
+	if errors.As(e.err, &re) {
+		return re.err.Error()
+	}
+	return e.err.Error()
+}
+
+// cliError wraps err from a CLI command as a *CLIError when the CLI ran
+// and failed (command.Run's runError is in its chain), else with the
+// plain prefix what.
+func cliError(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ce *CLIError
+	if errors.As(err, &ce) {
+		return err
+	}
+	var re *runError
+	if !errors.As(err, &re) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return &CLIError{Command: what, Lines: stderrLines(re.stderr), Stderr: re.stderr, err: err}
+}
+
+// stderrLines picks what the CLI said about its failure: the "error:"
+// lines (without the prefix); else, when it wrote no such line, every
+// non-blank line that is not a warning. At most maxLines are kept.
+func stderrLines(stderr string) []string {
+	const maxLines = 10
+	var errs, other []string
+	for _, l := range strings.Split(strings.ReplaceAll(stderr, "\r\n", "\n"), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "":
+		case strings.HasPrefix(l, "error: "):
+			errs = append(errs, strings.TrimSpace(strings.TrimPrefix(l, "error: ")))
+		case strings.HasPrefix(l, "warning: "):
+		default:
+			other = append(other, l)
+		}
+	}
+	lines := errs
+	if len(lines) == 0 {
+		lines = other
+	}
+	if len(lines) > maxLines {
+		lines = append(lines[:maxLines:maxLines], fmt.Sprintf("(%d more lines)", len(lines)-maxLines))
+	}
+	return lines
+}
+
+// fileBackendDir returns the folder of a file:// backend URL as the CLI
+// resolves it (pkg/backend/diy: the query dropped, ~ for home, a relative
+// path from the folder the CLI runs in), and whether url is one.
+func fileBackendDir(backendURL, workDir, home string) (string, bool) {
+	rest, ok := strings.CutPrefix(backendURL, "file://")
+	if !ok {
+		return "", false
+	}
+	rest, _, _ = strings.Cut(rest, "?")
+	if p, err := url.PathUnescape(rest); err == nil {
+		rest = p
+	}
+	switch {
+	case rest == "~":
+		rest = home
+	case strings.HasPrefix(rest, "~/"):
+		rest = filepath.Join(home, rest[2:])
+	}
+	if rest == "" {
+		return "", false
+	}
+	rest = filepath.FromSlash(rest)
+	if !filepath.IsAbs(rest) {
+		rest = filepath.Join(workDir, rest)
+	}
+	return filepath.Clean(rest), true
+}
+
+// ensureBackendDir creates the folder of a file:// backend when it does
+// not exist: the CLI would fail with "unable to read tags" and its
+// wrapper text, while a missing folder is what a first run on a fresh
+// runner has (pulumi login file://... users expect it made).
+func (s Settings) ensureBackendDir() error {
+	home := s.Env["HOME"]
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	dir, ok := fileBackendDir(s.Env["PULUMI_BACKEND_URL"], s.WorkDir, home)
+	if !ok {
+		return nil
+	}
+	info, err := os.Stat(dir)
+	switch {
+	case err == nil && info.IsDir():
+		return nil
+	case err == nil:
+		return fmt.Errorf("PULUMI_BACKEND_URL %s: %s is a file, not a folder; point it at a folder for the Pulumi state", s.Env["PULUMI_BACKEND_URL"], dir)
+	case !errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("PULUMI_BACKEND_URL %s: %w", s.Env["PULUMI_BACKEND_URL"], err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create the state folder %s of PULUMI_BACKEND_URL: %w; create it, or point PULUMI_BACKEND_URL at a folder the action can write", dir, err)
+	}
+	return nil
+}
