@@ -477,10 +477,13 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 		rep.Result = report.ResultFailed
 	}
 	md := report.Markdown(rep, report.Options{Secrets: scrub})
+	// One count for the header, the outputs and the drift: the report's.
+	changes := changesJSON(rep.Changes())
+	drift := s.Operation == event.Drift && changes != "{}"
 
 	outs := map[string]string{
 		"stack": s.Stack, "branch": s.Branch, "operation": op,
-		"changes": changesJSON(res.Counts), "drift": fmt.Sprint(res.Drift), "summary": md,
+		"changes": changes, "drift": fmt.Sprint(drift), "summary": md,
 	}
 	if r.subaccount != "" {
 		outs["subaccount-sid"] = r.subaccount
@@ -520,8 +523,8 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 		runErr = err
 	}
 	if s.Operation == event.Drift {
-		if res.Drift {
-			r.gha.Warningf("%s", escapeCommand(fmt.Sprintf("stack %s has drifted from Twilio: %s", s.Stack, changesJSON(res.Counts))))
+		if drift {
+			r.gha.Warningf("%s", escapeCommand(fmt.Sprintf("stack %s has drifted from Twilio: %s", s.Stack, changes)))
 		} else if runErr == nil {
 			r.gha.Noticef("stack %s matches Twilio: no drift", s.Stack)
 		}
