@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -160,4 +163,43 @@ func TestCollectorCountsProgramResources(t *testing.T) {
 	if d := cmp.Diff([]string{"twilio:sync/v1:Service", "twilio:sync/v1:ServiceSyncMap"}, listed); d != "" {
 		t.Errorf("listed (-want +got):\n%s", d)
 	}
+}
+
+// TestCollectorCountsTruncated: a preview of 2000 Twilio resources too big
+// for one comment says 2000 in the header and in the "N of M listed" note,
+// as the engine's summary (2001, with the stack) does not.
+func TestCollectorCountsTruncated(t *testing.T) {
+	t.Parallel()
+	c := NewCollector(report.Report{Stack: "dev", Operation: report.OpPreview})
+	add := func(typ, name string) {
+		urn := "urn:pulumi:dev::ivr::" + typ + "::" + name
+		md := apitype.StepEventMetadata{Op: apitype.OpCreate, URN: urn, Type: typ,
+			New: &apitype.StepEventStateMetadata{Type: typ, URN: urn, Inputs: map[string]any{"friendlyName": strings.Repeat("x", 40)}}}
+		c.AddAPI(apitype.EngineEvent{ResourcePreEvent: &apitype.ResourcePreEvent{Metadata: md}})
+		c.AddAPI(apitype.EngineEvent{ResOutputsEvent: &apitype.ResOutputsEvent{Metadata: md}})
+	}
+	add("pulumi:pulumi:Stack", "ivr-dev")
+	add("pulumi:providers:twilio", "default")
+	for i := range 2000 {
+		add("twilio:sync/v1:Service", fmt.Sprintf("svc%04d", i))
+	}
+	c.AddAPI(apitype.EngineEvent{SummaryEvent: &apitype.SummaryEvent{
+		ResourceChanges: map[apitype.OpType]int{apitype.OpCreate: 2001}, Result: apitype.OperationResultSucceeded}})
+	md := report.Markdown(c.Finish(nil), report.Options{})
+	if !strings.Contains(md, "**Changes:** ➕ 2000 create\n") {
+		t.Errorf("header does not count 2000 creates:\n%.400s", md)
+	}
+	m := regexp.MustCompile(`(\d+) of (\d+) changed resources are listed`).FindStringSubmatch(md)
+	if m == nil || m[2] != "2000" || strings.Count(md, "| ➕ create |") != mustAtoi(t, m[1]) {
+		t.Errorf("truncation note %q, %d rows listed", m, strings.Count(md, "| ➕ create |"))
+	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
