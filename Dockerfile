@@ -32,7 +32,13 @@ COPY --from=build \
     /opt/twilio-deploy/bin/pulumi-language-yaml \
     /opt/twilio-deploy/bin/
 # The Pulumi CLI finds the YAML host and our provider on PATH, so nothing is
-# downloaded at run time. GitHub runs Docker actions as root: no USER line.
+# downloaded at run time. GitHub runs Docker actions as root: no USER line
+# (the action gives what it writes in the workspace and home back to the
+# workspace's owner). PULUMI_HOME is in the home GitHub mounts for the job
+# (HOME=/github/home, kept from step to step), not /root/.pulumi, which the
+# CLI would take from /etc/passwd and which is gone after the step; the
+# action's login check reads the same folder.
 ENV PATH=/opt/twilio-deploy/bin:/usr/local/bin:/usr/bin:/bin \
+    PULUMI_HOME=/github/home/.pulumi \
     PULUMI_SKIP_UPDATE_CHECK=true
 ENTRYPOINT ["/opt/twilio-deploy/bin/action"]

@@ -232,7 +232,7 @@ func TestEndToEnd(t *testing.T) {
 	// 1. Pull request opened: preview of main with main's credentials.
 	r := w.step("pull_request", "refs/pull/7/merge", "main", prPayload("opened", 7, repoJSON()))
 	mustCode(t, "pr preview", r, 0)
-	if r.outputs["operation"] != "preview" || r.outputs["stack"] != "main" || r.outputs["branch"] != "main" || r.outputs["changes"] != `{"create":4}` ||
+	if r.outputs["operation"] != "preview" || r.outputs["stack"] != "main" || r.outputs["branch"] != "main" || r.outputs["changes"] != `{"create":3}` ||
 		r.outputs["subaccount-sid"] != "" {
 		t.Fatalf("pr preview outputs = %v", r.outputs)
 	}
@@ -260,7 +260,7 @@ func TestEndToEnd(t *testing.T) {
 	// 3. The merge's push to main: up with main's account.
 	r = w.step("push", "refs/heads/main", "", map[string]any{"ref": "refs/heads/main", "after": "9d8c7b6a5f4e3d2c1b0a99887766554433221100", "repository": repoJSON()})
 	mustCode(t, "push main", r, 0)
-	if r.outputs["operation"] != "up" || r.outputs["changes"] != `{"create":4}` || !strings.HasPrefix(r.outputs["syncServiceSid"], "IS") || !strings.HasPrefix(r.outputs["workspaceSid"], "WS") {
+	if r.outputs["operation"] != "up" || r.outputs["changes"] != `{"create":3}` || !strings.HasPrefix(r.outputs["syncServiceSid"], "IS") || !strings.HasPrefix(r.outputs["workspaceSid"], "WS") {
 		t.Fatalf("push main outputs = %v", r.outputs)
 	}
 	if inv := w.inventory(mainSID); len(inv) != 3 {
@@ -299,7 +299,7 @@ func TestEndToEnd(t *testing.T) {
 	// 5. The feature branch is deleted: destroy, stack removed.
 	r = w.step("delete", "refs/heads/main", "", map[string]any{"ref": "feature/new-ivr", "ref_type": "branch", "repository": repoJSON()})
 	mustCode(t, "delete feature", r, 0)
-	if r.outputs["operation"] != "destroy" || r.outputs["changes"] != `{"delete":4}` {
+	if r.outputs["operation"] != "destroy" || r.outputs["changes"] != `{"delete":3}` {
 		t.Fatalf("delete outputs = %v", r.outputs)
 	}
 	if inv := w.inventory(featSID); len(inv) != 0 {

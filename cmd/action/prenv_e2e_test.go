@@ -51,7 +51,7 @@ func TestPREnvironment(t *testing.T) {
 		t.Fatalf("active sub-accounts after open = %d, want 1\n%s", len(active), r.stdout)
 	}
 	subSID, subToken := *active[0].Sid, *active[0].AuthToken
-	if r.outputs["operation"] != "up" || r.outputs["stack"] != "pr-7" || r.outputs["changes"] != `{"create":4}` ||
+	if r.outputs["operation"] != "up" || r.outputs["stack"] != "pr-7" || r.outputs["changes"] != `{"create":3}` ||
 		!strings.HasPrefix(r.outputs["syncServiceSid"], "IS") || r.outputs["subaccount-sid"] != subSID {
 		t.Fatalf("pr opened outputs = %v (sub-account %s)", r.outputs, subSID)
 	}
@@ -102,7 +102,7 @@ func TestPREnvironment(t *testing.T) {
 	// 3. Closed: destroyed, stack removed, sub-account closed.
 	r = w.step("pull_request", "refs/pull/7/merge", "main", prPayload("closed", 7, repoJSON()), prEnv)
 	mustCode(t, "pr closed", r, 0)
-	if r.outputs["operation"] != "destroy" || r.outputs["stack"] != "pr-7" || r.outputs["changes"] != `{"delete":4}` || r.outputs["subaccount-sid"] != subSID {
+	if r.outputs["operation"] != "destroy" || r.outputs["stack"] != "pr-7" || r.outputs["changes"] != `{"delete":3}` || r.outputs["subaccount-sid"] != subSID {
 		t.Fatalf("pr closed outputs = %v\n%s", r.outputs, r.stdout)
 	}
 	if active := subaccounts("active"); len(active) != 0 {

@@ -30,6 +30,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
+	"github.com/tdeploy/twilio-deploy-action/internal/handback"
 	"github.com/tdeploy/twilio-deploy-action/internal/mask"
 	"github.com/tdeploy/twilio-deploy-action/internal/naming"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
@@ -103,6 +104,7 @@ func Run(ctx context.Context, env Env) error {
 	gha := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(masked))
 	r := &runner{env: env, getenv: getenv, gha: gha, out: masked, secrets: secrets, start: time.Now()}
 	err := r.run(ctx)
+	r.handBack()
 	if err != nil {
 		// go-githubactions escapes the message: pass it as it is.
 		gha.Errorf("%s", r.failure(err))
@@ -337,6 +339,26 @@ func (r *runner) steps(ctx context.Context) error {
 	return r.operate(ctx, cmd.cmd, s, cr, secrets)
 }
 
+// handBack gives what the run created under the workspace and the home
+// folder to the workspace's owner: GitHub runs the image as root, the job's
+// later steps as the runner's user (package handback). Local mode (no
+// GITHUB_WORKSPACE) runs as the user already.
+func (r *runner) handBack() {
+	ws := r.getenv("GITHUB_WORKSPACE")
+	if ws == "" {
+		return
+	}
+	// The file system's clock is coarser than time.Now: a second of slack.
+	res, err := handback.Give(ws, r.start.Add(-time.Second), ws, r.getenv("HOME"))
+	if err != nil {
+		r.gha.Warningf("could not give the files this step wrote under %s and %s to uid %d: %v; later steps may not be able to change them",
+			ws, r.getenv("HOME"), res.UID, err)
+	}
+	if res.Changed > 0 {
+		r.gha.Debugf("gave %d files and folders to uid %d", res.Changed, res.UID)
+	}
+}
+
 func (r *runner) checkWorkDir() error {
 	wd := r.workDir()
 	for _, name := range []string{"Pulumi.yaml", "Pulumi.yml"} {
@@ -417,7 +439,12 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 			env[k] = v
 		}
 	}
-	if env["PULUMI_BACKEND_URL"] == "" && env["PULUMI_ACCESS_TOKEN"] == "" && !loggedIn(env) {
+	// The CLI is told the Pulumi home the login check reads (see
+	// stack.PulumiHome): on its own it would use /etc/passwd's home.
+	if home := stack.PulumiHome(env); home != "" {
+		env["PULUMI_HOME"] = home
+	}
+	if env["PULUMI_BACKEND_URL"] == "" && env["PULUMI_ACCESS_TOKEN"] == "" && !loggedIn(env["PULUMI_HOME"]) {
 		return stack.Settings{}, errors.New("no Pulumi backend: set PULUMI_BACKEND_URL (file://, s3://, gs://, azblob://) or PULUMI_ACCESS_TOKEN (Pulumi Cloud) in the step's env")
 	}
 	if env["PULUMI_SKIP_UPDATE_CHECK"] == "" {
@@ -478,11 +505,8 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 	}, nil
 }
 
-func loggedIn(env map[string]string) bool {
-	home := env["PULUMI_HOME"]
-	if home == "" && env["HOME"] != "" {
-		home = filepath.Join(env["HOME"], ".pulumi")
-	}
+// loggedIn reports whether `pulumi login` was run with the Pulumi home.
+func loggedIn(home string) bool {
 	if home == "" {
 		return false
 	}
@@ -548,9 +572,12 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 	if runErr != nil && rep.Result == "" {
 		rep.Result = report.ResultFailed
 	}
+	// One count for the header, the outputs and the drift: the report's.
+	changes := changesJSON(rep.Changes())
+	drift := s.Operation == event.Drift && changes != "{}"
 	outs := map[string]string{
 		"stack": s.Stack, "branch": s.Branch, "operation": op,
-		"changes": changesJSON(res.Counts), "drift": fmt.Sprint(res.Drift),
+		"changes": changes, "drift": fmt.Sprint(drift),
 	}
 	if r.subaccount != "" {
 		outs["subaccount-sid"] = r.subaccount
@@ -570,8 +597,8 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 	}
 	runErr = r.publish(ctx, rep, scrub, outs, runErr)
 	if s.Operation == event.Drift {
-		if res.Drift {
-			r.gha.Warningf("stack %s has drifted from Twilio: %s", s.Stack, changesJSON(res.Counts))
+		if drift {
+			r.gha.Warningf("stack %s has drifted from Twilio: %s", s.Stack, changes)
 		} else if runErr == nil {
 			r.gha.Noticef("stack %s matches Twilio: no drift", s.Stack)
 		}

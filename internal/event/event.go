@@ -8,6 +8,15 @@
 //	pull_request, pull_request_target
 //	  opened / synchronize / reopened       preview    the PR's base branch
 //	  any other action                      none
+//
+// Both preview the program in the work dir, whichever commit the workflow
+// checked out: the pull request's merge commit for pull_request (Plan.SHA
+// is then the PR's head), the base branch's commit (GITHUB_SHA, Plan.SHA)
+// for pull_request_target, which GitHub runs with the base repository's
+// secrets and a token that can write, also for forks. This package never
+// checks anything out.
+//
+//	event                                   operation  environment (branch)
 //	push to refs/heads/B                    up         B (stack created if new)
 //	push that deletes a branch, tag push    none
 //	delete with ref_type branch             destroy    the deleted branch; the
@@ -167,7 +176,11 @@ func Decide(in Input) (Plan, error) {
 			pr.Fork = true
 		}
 		plan.PullRequest, plan.Branch, hasBranch = pr, pr.BaseRef, pr.BaseRef != ""
-		if pr.HeadSHA != "" {
+		// pull_request checks out the pull request (its merge commit),
+		// named by its head; pull_request_target checks out the base
+		// branch's commit, GITHUB_SHA, and that is the code that runs
+		// unless the workflow checks out another.
+		if pr.HeadSHA != "" && in.Name == "pull_request" {
 			plan.SHA = pr.HeadSHA
 		}
 		switch p.Action {

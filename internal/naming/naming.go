@@ -57,7 +57,8 @@
 // release=PROD) is allowed: that is a decision, not an accident. Collisions
 // between unmapped branches (feature/a and feature-a) cannot be seen from
 // names alone; the Action records the branch that owns a stack as the stack
-// tag twilio-deploy:branch and refuses to change a stack another branch owns
+// tag twilio-deploy:branch and refuses every operation on a stack another
+// branch owns
 // (see package stack), unless stack-name was set explicitly.
 package naming
 

@@ -287,7 +287,7 @@ func changed(r *Report) int {
 			n += c
 		}
 	}
-	if len(r.Counts) == 0 {
+	if r.Counts == nil {
 		for _, x := range r.Resources {
 			if x.Op != "same" {
 				n++
@@ -299,7 +299,7 @@ func changed(r *Report) int {
 
 func countsLine(r *Report) string {
 	counts := r.Counts
-	if len(counts) == 0 && len(r.Resources) > 0 {
+	if counts == nil {
 		counts = map[string]int{}
 		for _, x := range r.Resources {
 			counts[x.Op]++

@@ -42,8 +42,12 @@ type Report struct {
 	Operation string // OpPreview, OpUp, OpRefresh, OpDestroy, OpDrift
 	Result    string // ResultSucceeded, ResultFailed, ResultCancelled, ResultNoChanges
 
-	// Counts are the engine's summary counts by operation (create, update,
-	// replace, delete, same, read, import, ...).
+	// Counts are the resources the run changed (or would change, for a
+	// preview), by operation (create, update, replace, delete, same,
+	// import, ...): the program's resources only, never the engine's
+	// pulumi:pulumi:Stack or its providers, each counted once, when its
+	// step ended without failing. Nil for a report built by hand: the
+	// rendering then counts Resources.
 	Counts map[string]int
 
 	Resources []Resource // resources the operation touches (unchanged ones are only counted)
@@ -51,6 +55,19 @@ type Report struct {
 	Error     string     // the engine's error, in full
 	Log       string     // the raw engine log; trimmed first when the body is too big
 	RunURL    string     // link to the workflow run, shown when something was cut
+}
+
+// Changes are the non-zero Counts of every operation but same: the
+// `changes` output, the drift a drift check found, and what the comment's
+// header counts.
+func (r *Report) Changes() map[string]int {
+	out := map[string]int{}
+	for op, n := range r.Counts {
+		if op != "same" && n > 0 {
+			out[op] = n
+		}
+	}
+	return out
 }
 
 // Resource is one resource's step.

@@ -29,14 +29,13 @@ type Output struct {
 }
 
 // Result is what a run produced.
+// The changes a run made are counted from its engine events, in one place
+// (package report/engine), not from the engine's summary here: that counts
+// the engine's own resources too.
 type Result struct {
-	// Counts are the engine's summary counts by operation.
-	Counts map[string]int
 	// Outputs are the stack outputs after up and refresh (sorted by name);
 	// preview, drift and destroy leave them empty.
 	Outputs []Output
-	// Drift is true when a drift check found Twilio differing from state.
-	Drift bool
 	// Missing is true when refresh, drift or destroy found no stack.
 	Missing bool
 	// Created is true when the run created the stack.
@@ -51,8 +50,8 @@ type Result struct {
 type OwnerError struct{ Stack, Owner, Branch string }
 
 func (e *OwnerError) Error() string {
-	return fmt.Sprintf("stack %s belongs to branch %q, not %q (both give the stack name %s); rename one branch, or set stack-name or branch-map for it",
-		e.Stack, e.Owner, e.Branch, e.Stack)
+	return fmt.Sprintf("stack %s belongs to branch %q, not %q (both give the stack name %s); rename one of the branches, or give %q a stack of its own with the stack-name input",
+		e.Stack, e.Owner, e.Branch, e.Stack, e.Branch)
 }
 
 // Sink receives every engine event of the operation, in order.
@@ -242,40 +241,19 @@ func (s Settings) operate(ctx context.Context, st *auto.Stack, sinks []Sink, tra
 		}
 	}()
 
-	var summary map[string]int
 	switch s.Operation {
 	case event.Preview:
-		var r auto.PreviewResult
-		r, err = st.Preview(ctx, s.previewOptions(ch)...)
-		summary = counts(r.ChangeSummary)
+		_, err = st.Preview(ctx, s.previewOptions(ch)...)
 	case event.Up:
 		var r auto.UpResult
 		r, err = st.Up(ctx, s.upOptions(ch)...)
 		res.upOutputs = r.Outputs
-		if r.Summary.ResourceChanges != nil {
-			summary = counts(*r.Summary.ResourceChanges)
-		}
 	case event.Refresh:
-		var r auto.RefreshResult
-		r, err = st.Refresh(ctx, s.refreshOptions(ch)...)
-		if r.Summary.ResourceChanges != nil {
-			summary = counts(*r.Summary.ResourceChanges)
-		}
+		_, err = st.Refresh(ctx, s.refreshOptions(ch)...)
 	case event.Drift:
-		var r auto.PreviewResult
-		r, err = st.PreviewRefresh(ctx, s.refreshOptions(ch)...)
-		summary = counts(r.ChangeSummary)
-		for op, n := range summary {
-			if op != string(apitype.OpSame) && n > 0 {
-				res.Drift = true
-			}
-		}
+		_, err = st.PreviewRefresh(ctx, s.refreshOptions(ch)...)
 	case event.Destroy:
-		var r auto.DestroyResult
-		r, err = st.Destroy(ctx, s.destroyOptions(ch)...)
-		if r.Summary.ResourceChanges != nil {
-			summary = counts(*r.Summary.ResourceChanges)
-		}
+		_, err = st.Destroy(ctx, s.destroyOptions(ch)...)
 		res.Removed = err == nil && s.RemoveStack
 	default:
 		close(ch)
@@ -289,7 +267,6 @@ func (s Settings) operate(ctx context.Context, st *auto.Stack, sinks []Sink, tra
 		res.stackOutputs = stackOutputs
 	case <-time.After(5 * time.Second):
 	}
-	res.Counts = summary
 	trace("operation done")
 	return res, err
 }
@@ -304,13 +281,14 @@ func unlock(ctx context.Context, ws auto.Workspace, name string) {
 	}
 }
 
-// checkOwner enforces OwnerTag before up and destroy of an existing
-// stack; a stack without the tag is adopted by its first up. A missing
-// stack comes back as the CLI's "no stack named" error.
+// checkOwner enforces OwnerTag before every operation on an existing
+// stack, preview and drift included: a stack another branch owns is that
+// branch's environment, and even a read-only preview of it would report its
+// state as this branch's (a pull request into feature-a previewing
+// feature/a's stack, "no changes"). A stack without the tag is adopted by
+// its first up; the other operations leave it as it is. A missing stack
+// comes back as the CLI's "no stack named" error.
 func (s Settings) checkOwner(ctx context.Context, st *auto.Stack) error {
-	if s.Operation != event.Up && s.Operation != event.Destroy {
-		return nil
-	}
 	tags, err := st.ListTags(ctx)
 	if err != nil {
 		// Unwrapped by Run's missing-stack check through CLIError.
@@ -322,21 +300,13 @@ func (s Settings) checkOwner(ctx context.Context, st *auto.Stack) error {
 		return nil
 	case owner != "" && s.CheckOwner:
 		return &OwnerError{Stack: s.Stack, Owner: owner, Branch: s.Branch}
-	case owner != "" || s.Operation == event.Destroy:
-		return nil // named explicitly (shared on purpose), or nothing to adopt
+	case owner != "" || s.Operation != event.Up:
+		return nil // named explicitly (shared on purpose), or not up: nothing to adopt
 	}
 	if err := st.SetTag(ctx, OwnerTag, s.Branch); err != nil {
 		return cliError("set stack tag "+OwnerTag, err)
 	}
 	return nil
-}
-
-func counts[K ~string](m map[K]int) map[string]int {
-	out := map[string]int{}
-	for k, v := range m {
-		out[string(k)] = v
-	}
-	return out
 }
 
 // stackOutputsOf returns the outputs of the pulumi:pulumi:Stack resource

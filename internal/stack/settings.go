@@ -15,9 +15,11 @@
 // ones go through `pulumi config set-all` (they need the secrets provider). A destroy for a deleted branch also removes the
 // stack (optdestroy.Remove). The branch that owns a stack is recorded in the
 // stack tag twilio-deploy:branch when the Action creates it (or first runs
-// up on it); up and destroy refuse a stack whose tag names another branch,
-// which is how two branches that derive one stack name (feature/a and
-// feature-a) are caught, unless the stack was named explicitly.
+// up on it); every operation (preview, up, refresh, drift, destroy) refuses
+// a stack whose tag names another branch, which is how two branches that
+// derive one stack name (feature/a and feature-a) are caught, unless the
+// stack was named explicitly (the stack-name input: sharing it is then a
+// decision, as for branches mapped to one secret name).
 //
 // Environment: the Pulumi CLI, the YAML language host and the provider run
 // with Settings.Env (the Action's environment without the secrets input and
@@ -31,6 +33,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,6 +134,23 @@ func configText(v any) (string, error) {
 		}
 		return string(b), nil
 	}
+}
+
+// PulumiHome is the folder the Pulumi CLI keeps its login, workspace
+// settings and plugins in, as the Action runs it: PULUMI_HOME, else
+// $HOME/.pulumi, else "" (the CLI's own default). The CLI on its own falls
+// back to the home folder /etc/passwd gives the user, not $HOME: /root in
+// the image, where GitHub sets HOME=/github/home. So the Action passes this
+// value to the CLI as PULUMI_HOME, and its "logged in" check reads the same
+// folder the CLI uses.
+func PulumiHome(env map[string]string) string {
+	if h := env["PULUMI_HOME"]; h != "" {
+		return h
+	}
+	if h := env["HOME"]; h != "" {
+		return filepath.Join(h, ".pulumi")
+	}
+	return ""
 }
 
 // EnvFileName is the per-branch env file in the work dir: "." + the stack

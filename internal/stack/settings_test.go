@@ -167,3 +167,24 @@ func outputsText(t *testing.T, m map[string]any) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+func TestPulumiHome(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"PULUMI_HOME wins", map[string]string{"PULUMI_HOME": "/github/home/.pulumi", "HOME": "/x"}, "/github/home/.pulumi"},
+		{"else HOME, not /etc/passwd's home", map[string]string{"HOME": "/github/home"}, "/github/home/.pulumi"},
+		{"an empty PULUMI_HOME is unset", map[string]string{"PULUMI_HOME": "", "HOME": "/h"}, "/h/.pulumi"},
+		{"neither: the CLI's default", map[string]string{}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := PulumiHome(tc.env); got != tc.want {
+				t.Errorf("PulumiHome(%v) = %q, want %q", tc.env, got, tc.want)
+			}
+		})
+	}
+}

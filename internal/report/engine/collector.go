@@ -25,7 +25,11 @@
 //     out, as the Pulumi CLI does.
 //   - Refresh steps: the outputs event's op (same, update, delete) says
 //     whether the resource drifted; the diff compares old and new outputs.
-//   - SummaryEvent: the counts and the result.
+//   - SummaryEvent: the result. The counts are not the summary's: the
+//     engine counts its own pulumi:pulumi:Stack resource and explicit
+//     providers there, which the table does not list. Report.Counts counts
+//     the resources the report is about (see countable), each once, as the
+//     engine does: a step that ended without failing.
 //   - DiagnosticEvent with severity error, ErrorEvent: Report.Error.
 //   - The pulumi:pulumi:Stack resource's outputs: Report.Outputs.
 package engine
@@ -71,6 +75,7 @@ type entry struct {
 	haveDiff    bool
 	skip        bool
 	fromRefresh bool // op and diffs come from a refresh step's result
+	done        bool // the step of res.Op ended (its outputs event came)
 }
 
 // NewCollector returns a Collector whose reports start from base (the
@@ -170,9 +175,7 @@ func (c *Collector) step(md apitype.StepEventMetadata, outputs bool) {
 		c.order++
 		e = &entry{order: c.order, res: report.Resource{Type: md.Type, URN: md.URN, Name: urnName(md.URN)}}
 		c.entries[md.URN] = e
-		if isDefaultProvider(md.Type, e.res.Name) {
-			e.skip = true
-		}
+		e.skip = !countable(md.Type)
 	}
 	op := string(md.Op)
 	switch apitype.OpType(op) {
@@ -189,6 +192,9 @@ func (c *Collector) step(md apitype.StepEventMetadata, outputs bool) {
 		}
 		return
 	}
+	// Each event of a resource's steps replaces the last one's; only an
+	// outputs event says the step ended.
+	e.done = outputs
 	if e.res.Op == "refresh" && outputs {
 		// Result of a refresh: same, update (drifted) or delete (gone).
 		e.res.Op = op
@@ -244,10 +250,12 @@ func urnName(urn string) string {
 	return urn
 }
 
-// isDefaultProvider matches the providers the engine creates on its own,
-// which the Pulumi CLI hides and the summary does not count.
-func isDefaultProvider(typ, name string) bool {
-	return strings.HasPrefix(typ, "pulumi:providers:") && (name == "default" || strings.HasPrefix(name, "default_"))
+// countable reports whether a resource type is one the report lists and
+// counts: the program's own resources (Twilio's), not the engine's
+// providers (default or explicit), which configure them.
+// pulumi:pulumi:Stack never gets here (step keeps only its outputs).
+func countable(typ string) bool {
+	return !strings.HasPrefix(typ, "pulumi:providers:")
 }
 
 // Finish returns the report, with the operation's error (the one the
@@ -281,17 +289,25 @@ func (c *Collector) Report() *report.Report {
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].order < list[j].order })
 	changed := 0
+	// A preview counts what it planned; the other operations count the
+	// steps that ended, as the engine does (a failed or unfinished create
+	// created nothing).
+	planned := r.Operation == report.OpPreview
+	r.Counts = map[string]int{}
 	for _, e := range list {
 		res := e.res
 		if e.skip || res.Op == "" || res.Op == "refresh" {
 			continue
 		}
 		// A read of a stack reference or an existing resource changes
-		// nothing; it is listed only when it failed.
+		// nothing; it is listed only when it failed, and never counted.
 		if res.Op == "read" && !c.failed[res.URN] {
 			continue
 		}
 		res.Failed = c.failed[res.URN]
+		if (e.done || planned) && !res.Failed && res.Op != "read" {
+			r.Counts[res.Op]++
+		}
 		sort.Strings(res.ReplaceReasons)
 		res.Diffs = append([]report.PropertyDiff(nil), res.Diffs...)
 		res.ReplaceReasons = append([]string(nil), res.ReplaceReasons...)
@@ -302,14 +318,6 @@ func (c *Collector) Report() *report.Report {
 	}
 
 	if c.summary != nil {
-		r.Counts = map[string]int{}
-		n := 0
-		for op, k := range c.summary.ResourceChanges {
-			r.Counts[string(op)] = k
-			if op != apitype.OpSame {
-				n += k
-			}
-		}
 		switch c.summary.Result {
 		case apitype.OperationResultFailed:
 			r.Result = report.ResultFailed
@@ -317,7 +325,7 @@ func (c *Collector) Report() *report.Report {
 			r.Result = report.ResultCancelled
 		default:
 			r.Result = report.ResultSucceeded
-			if n == 0 {
+			if len(r.Changes()) == 0 {
 				r.Result = report.ResultNoChanges
 			}
 		}

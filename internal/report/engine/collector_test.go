@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -104,10 +107,99 @@ func TestCollectorGolden(t *testing.T) {
 			if d := cmp.Diff(string(want), string(b)); d != "" {
 				t.Errorf("report differs from %s (-want +got):\n%s", golden, d)
 			}
+			// The header's counts are the table's rows: every op but same
+			// counts the resources listed with it that did not fail.
+			rows := map[string]int{}
+			for _, x := range got.Resources {
+				if !x.Failed && x.Op != "same" {
+					rows[x.Op]++
+				}
+			}
+			if d := cmp.Diff(rows, got.Changes()); d != "" {
+				t.Errorf("counts disagree with the listed resources (-rows +counts):\n%s", d)
+			}
 			// Whatever the scenario, blinded secrets never turn into values.
 			if strings.Contains(string(b), "ciphertext") || strings.Contains(string(b), "1b47061264138c4ac30d75fd1eb44270") {
 				t.Errorf("a serialized secret leaked into the report:\n%s", b)
 			}
 		})
 	}
+}
+
+// TestCollectorCountsProgramResources: the engine's own resources (the
+// stack, default and explicit providers) are neither listed nor counted,
+// though the engine's summary counts the stack and explicit providers.
+func TestCollectorCountsProgramResources(t *testing.T) {
+	t.Parallel()
+	step := func(op apitype.OpType, typ, name string) apitype.StepEventMetadata {
+		urn := "urn:pulumi:dev::ivr::" + typ + "::" + name
+		return apitype.StepEventMetadata{Op: op, URN: urn, Type: typ, New: &apitype.StepEventStateMetadata{Type: typ, URN: urn}}
+	}
+	c := NewCollector(report.Report{Stack: "dev", Operation: report.OpUp})
+	for _, md := range []apitype.StepEventMetadata{
+		step(apitype.OpCreate, "pulumi:pulumi:Stack", "ivr-dev"),
+		step(apitype.OpCreate, "pulumi:providers:twilio", "default_0_1_0"),
+		step(apitype.OpCreate, "pulumi:providers:twilio", "subaccount"),
+		step(apitype.OpCreate, "twilio:sync/v1:Service", "sync"),
+		step(apitype.OpCreate, "twilio:sync/v1:ServiceSyncMap", "orders"),
+	} {
+		c.AddAPI(apitype.EngineEvent{ResourcePreEvent: &apitype.ResourcePreEvent{Metadata: md}})
+		if md.Type == "twilio:sync/v1:ServiceSyncMap" {
+			// Still creating when the engine stopped: not created.
+			continue
+		}
+		c.AddAPI(apitype.EngineEvent{ResOutputsEvent: &apitype.ResOutputsEvent{Metadata: md}})
+	}
+	c.AddAPI(apitype.EngineEvent{SummaryEvent: &apitype.SummaryEvent{
+		ResourceChanges: map[apitype.OpType]int{apitype.OpCreate: 3}, Result: apitype.OperationResultSucceeded}})
+	r := c.Finish(nil)
+	if d := cmp.Diff(map[string]int{"create": 1}, r.Counts); d != "" {
+		t.Errorf("counts (-want +got):\n%s", d)
+	}
+	var listed []string
+	for _, x := range r.Resources {
+		listed = append(listed, x.Type)
+	}
+	if d := cmp.Diff([]string{"twilio:sync/v1:Service", "twilio:sync/v1:ServiceSyncMap"}, listed); d != "" {
+		t.Errorf("listed (-want +got):\n%s", d)
+	}
+}
+
+// TestCollectorCountsTruncated: a preview of 2000 Twilio resources too big
+// for one comment says 2000 in the header and in the "N of M listed" note,
+// as the engine's summary (2001, with the stack) does not.
+func TestCollectorCountsTruncated(t *testing.T) {
+	t.Parallel()
+	c := NewCollector(report.Report{Stack: "dev", Operation: report.OpPreview})
+	add := func(typ, name string) {
+		urn := "urn:pulumi:dev::ivr::" + typ + "::" + name
+		md := apitype.StepEventMetadata{Op: apitype.OpCreate, URN: urn, Type: typ,
+			New: &apitype.StepEventStateMetadata{Type: typ, URN: urn, Inputs: map[string]any{"friendlyName": strings.Repeat("x", 40)}}}
+		c.AddAPI(apitype.EngineEvent{ResourcePreEvent: &apitype.ResourcePreEvent{Metadata: md}})
+		c.AddAPI(apitype.EngineEvent{ResOutputsEvent: &apitype.ResOutputsEvent{Metadata: md}})
+	}
+	add("pulumi:pulumi:Stack", "ivr-dev")
+	add("pulumi:providers:twilio", "default")
+	for i := range 2000 {
+		add("twilio:sync/v1:Service", fmt.Sprintf("svc%04d", i))
+	}
+	c.AddAPI(apitype.EngineEvent{SummaryEvent: &apitype.SummaryEvent{
+		ResourceChanges: map[apitype.OpType]int{apitype.OpCreate: 2001}, Result: apitype.OperationResultSucceeded}})
+	md := report.Markdown(c.Finish(nil), report.Options{})
+	if !strings.Contains(md, "**Changes:** ➕ 2000 create\n") {
+		t.Errorf("header does not count 2000 creates:\n%.400s", md)
+	}
+	m := regexp.MustCompile(`(\d+) of (\d+) changed resources are listed`).FindStringSubmatch(md)
+	if m == nil || m[2] != "2000" || strings.Count(md, "| ➕ create |") != mustAtoi(t, m[1]) {
+		t.Errorf("truncation note %q, %d rows listed", m, strings.Count(md, "| ➕ create |"))
+	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

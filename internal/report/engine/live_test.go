@@ -65,14 +65,14 @@ func TestCollectorLive(t *testing.T) {
 	}
 
 	r := run(report.OpPreview, preview)
-	if r.Result != report.ResultSucceeded || r.Counts["create"] != 2 || len(r.Resources) != 1 || r.Resources[0].Op != "create" {
+	if r.Result != report.ResultSucceeded || r.Counts["create"] != 1 || len(r.Resources) != 1 || r.Resources[0].Op != "create" {
 		t.Fatalf("first preview: %+v", r)
 	}
 	r = run(report.OpUp, func(ctx context.Context, ch chan events.EngineEvent) error {
 		_, err := st.Up(ctx, optup.EventStreams(ch))
 		return err
 	})
-	if r.Result != report.ResultSucceeded || r.Counts["create"] != 2 {
+	if r.Result != report.ResultSucceeded || r.Counts["create"] != 1 {
 		t.Fatalf("up: %+v", r)
 	}
 	if r := run(report.OpPreview, preview); r.Result != report.ResultNoChanges {
