@@ -138,7 +138,7 @@ func TestSmallErrors(t *testing.T) {
 	// Run workflow without a command: what a push to the branch does.
 	r := w.step("workflow_dispatch", "refs/heads/main", "", map[string]any{"ref": "refs/heads/main", "repository": repoJSON()})
 	mustCode(t, "dispatch without command", r, 0)
-	if r.outputs["operation"] != "up" || r.outputs["stack"] != "main" || r.outputs["changes"] != `{"create":4}` ||
+	if r.outputs["operation"] != "up" || r.outputs["stack"] != "main" || r.outputs["changes"] != `{"create":3}` ||
 		!strings.Contains(r.stdout, "workflow_dispatch on main without a command input: deploy it, as a push to main does") {
 		t.Fatalf("dispatch without command: outputs %v\n%s", r.outputs, r.stdout)
 	}
