@@ -74,9 +74,9 @@ func TestInvalidInputsCreateNothing(t *testing.T) {
 	}{
 		{"deployment variable", checkProgramWith(`"ivr-menus"`, "15017122661"),
 			// Deployment variables are secrets: the value is not shown.
-			`twilio:serverless:Deployment resource 'app' has a problem: variables.PHONE: expected a string, got a number (a secret, not shown); quote it in YAML`},
+			`twilio:serverless:Deployment resource 'app' has a problem: variables.PHONE: expected a string, got a number (a secret, not shown); quote it in YAML, keeping any leading + or 0`},
 		{"dependent resource", checkProgramWith("2024", `"+15017122661"`),
-			`twilio:sync/v1:ServiceSyncMap resource 'menus' has a problem: uniqueName: expected a string, got the number 2024; quote it in YAML ("2024")`},
+			`twilio:sync/v1:ServiceSyncMap resource 'menus' has a problem: uniqueName: expected a string, got the number 2024; quote it in YAML ("2024"), keeping any leading + or 0`},
 	} {
 		writeProgram(t, w, tc.program)
 

@@ -241,15 +241,21 @@ func shown(v property.Value) string {
 	return ""
 }
 
-// quoteHint tells how to write a scalar as a string.
+// quoteHint tells how to write a scalar as a string. A number has already
+// lost what made it text (the + of +15017122661, the 0 of 02134), so the
+// hint cannot give the value back, only say what to keep.
 func quoteHint(v property.Value, hidden bool) string {
-	if !v.IsNumber() && !v.IsBool() {
-		return ""
-	}
-	if hidden {
+	switch {
+	case v.IsBool() && !hidden:
+		return fmt.Sprintf("; quote it in YAML (%q)", shown(v))
+	case v.IsBool():
 		return "; quote it in YAML"
+	case !v.IsNumber():
+		return ""
+	case hidden:
+		return "; quote it in YAML, keeping any leading + or 0"
 	}
-	return fmt.Sprintf("; quote it in YAML (%q)", shown(v))
+	return fmt.Sprintf("; quote it in YAML (%q), keeping any leading + or 0", shown(v))
 }
 
 // unquoteHint tells how to write a quoted number as a number.

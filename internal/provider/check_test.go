@@ -46,8 +46,8 @@ func TestTypeCheck(t *testing.T) {
 		want   []string
 	}{
 		"string":                 {t: str, v: v("+15017122661")},
-		"digits as a number":     {t: str, v: n(15017122661), want: []string{`p: expected a string, got the number 15017122661; quote it in YAML ("15017122661")`}},
-		"leading zeros lost":     {t: str, v: n(123), want: []string{`p: expected a string, got the number 123; quote it in YAML ("123")`}},
+		"digits as a number":     {t: str, v: n(15017122661), want: []string{`p: expected a string, got the number 15017122661; quote it in YAML ("15017122661"), keeping any leading + or 0`}},
+		"leading zeros lost":     {t: str, v: n(123), want: []string{`p: expected a string, got the number 123; quote it in YAML ("123"), keeping any leading + or 0`}},
 		"boolean for a string":   {t: str, v: b(true), want: []string{`p: expected a string, got the boolean true; quote it in YAML ("true")`}},
 		"list for a string":      {t: str, v: arr(v("a")), want: []string{`p: expected a string, got a list`}},
 		"integer":                {t: schema.TypeSpec{Type: "integer"}, v: n(30)},
@@ -58,29 +58,29 @@ func TestTypeCheck(t *testing.T) {
 		"quoted boolean":         {t: schema.TypeSpec{Type: "boolean"}, v: v("True"), want: []string{`p: expected true or false, got a string "True"; write true without quotes`}},
 		"list of strings":        {t: strList, v: arr(v("a"), v("b"))},
 		"scalar for a list":      {t: strList, v: v("a"), want: []string{`p: expected a list, got a string "a"; write a YAML list, such as ["a"]`}},
-		"bad list item":          {t: strList, v: arr(v("a"), n(2)), want: []string{`p[1]: expected a string, got the number 2; quote it in YAML ("2")`}},
+		"bad list item":          {t: strList, v: arr(v("a"), n(2)), want: []string{`p[1]: expected a string, got the number 2; quote it in YAML ("2"), keeping any leading + or 0`}},
 		"map of strings":         {t: strMap, v: obj(map[string]property.Value{"PHONE": v("+15017122661")})},
-		"number in a map":        {t: strMap, v: obj(map[string]property.Value{"PHONE": n(15017122661)}), want: []string{`p.PHONE: expected a string, got the number 15017122661; quote it in YAML ("15017122661")`}},
-		"odd map key":            {t: strMap, v: obj(map[string]property.Value{"my key": n(1)}), want: []string{`p["my key"]: expected a string, got the number 1; quote it in YAML ("1")`}},
+		"number in a map":        {t: strMap, v: obj(map[string]property.Value{"PHONE": n(15017122661)}), want: []string{`p.PHONE: expected a string, got the number 15017122661; quote it in YAML ("15017122661"), keeping any leading + or 0`}},
+		"odd map key":            {t: strMap, v: obj(map[string]property.Value{"my key": n(1)}), want: []string{`p["my key"]: expected a string, got the number 1; quote it in YAML ("1"), keeping any leading + or 0`}},
 		"list for a map":         {t: strMap, v: arr(v("a")), want: []string{`p: expected a map, got a list; write a YAML map of name: value`}},
 		"nested list of maps":    {t: listOfMaps, v: arr(obj(map[string]property.Value{"a": v("x")}), obj(map[string]property.Value{"b": b(true)})), want: []string{`p[1].b: expected a string, got the boolean true; quote it in YAML ("true")`}},
 		"enum":                   {t: enum, v: v("draft")},
 		"not in the enum":        {t: enum, v: v("live"), want: []string{`p: expected one of draft, published, got a string "live"`}},
-		"number for an enum":     {t: enum, v: n(1), want: []string{`p: expected a string, got the number 1; quote it in YAML ("1")`}},
+		"number for an enum":     {t: enum, v: n(1), want: []string{`p: expected a string, got the number 1; quote it in YAML ("1"), keeping any leading + or 0`}},
 		"object type":            {t: object, v: obj(map[string]property.Value{"max": n(3), "token": v("t")})},
 		"object type, bad field": {t: object, v: obj(map[string]property.Value{"max": v("3"), "extra": v("x")}), want: []string{`p: twilio:x:Limits has no property "extra"`, `p.max: expected a whole number, got a string "3"; write it without quotes (3)`}},
 		"object type, missing":   {t: object, v: obj(map[string]property.Value{"token": v("t")}), want: []string{`p: missing required property "max"`}},
-		"secret field of object": {t: object, v: obj(map[string]property.Value{"max": n(1), "token": n(12345)}), want: []string{`p.token: expected a string, got a number (a secret, not shown); quote it in YAML`}},
+		"secret field of object": {t: object, v: obj(map[string]property.Value{"max": n(1), "token": n(12345)}), want: []string{`p.token: expected a string, got a number (a secret, not shown); quote it in YAML, keeping any leading + or 0`}},
 		"any":                    {t: any, v: arr(n(1), obj(nil))},
 		"unknown":                {t: str, v: unknown},
 		"unknown in a list":      {t: strList, v: arr(v("a"), unknown)},
-		"unknown in a map":       {t: strMap, v: obj(map[string]property.Value{"A": unknown, "B": n(1)}), want: []string{`p.B: expected a string, got the number 1; quote it in YAML ("1")`}},
+		"unknown in a map":       {t: strMap, v: obj(map[string]property.Value{"A": unknown, "B": n(1)}), want: []string{`p.B: expected a string, got the number 1; quote it in YAML ("1"), keeping any leading + or 0`}},
 		"null":                   {t: str, v: property.New(property.Null)},
 		"secret string":          {t: str, v: secret(v("s3cr3t"))},
 		"secret map of strings":  {t: strMap, v: secret(obj(map[string]property.Value{"TOKEN": v("s3cr3t")}))},
-		"secret number":          {t: str, v: secret(n(987654)), want: []string{`p: expected a string, got a number (a secret, not shown); quote it in YAML`}},
-		"inside a secret map":    {t: strMap, v: secret(obj(map[string]property.Value{"PIN": n(987654)})), want: []string{`p.PIN: expected a string, got a number (a secret, not shown); quote it in YAML`}},
-		"schema secret":          {t: strMap, secret: true, v: obj(map[string]property.Value{"PIN": n(987654)}), want: []string{`p.PIN: expected a string, got a number (a secret, not shown); quote it in YAML`}},
+		"secret number":          {t: str, v: secret(n(987654)), want: []string{`p: expected a string, got a number (a secret, not shown); quote it in YAML, keeping any leading + or 0`}},
+		"inside a secret map":    {t: strMap, v: secret(obj(map[string]property.Value{"PIN": n(987654)})), want: []string{`p.PIN: expected a string, got a number (a secret, not shown); quote it in YAML, keeping any leading + or 0`}},
+		"schema secret":          {t: strMap, secret: true, v: obj(map[string]property.Value{"PIN": n(987654)}), want: []string{`p.PIN: expected a string, got a number (a secret, not shown); quote it in YAML, keeping any leading + or 0`}},
 		"secret quoted integer":  {t: schema.TypeSpec{Type: "integer"}, v: secret(v("987654")), want: []string{`p: expected a whole number, got a string (a secret, not shown); write it without quotes`}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -113,8 +113,8 @@ func TestCheckInputsLeavesPropertyEmpty(t *testing.T) {
 		got = append(got, f.Reason)
 	}
 	want := []string{
-		`name: expected a string, got the number 5; quote it in YAML ("5")`,
-		`pin: expected a string, got a number (a secret, not shown); quote it in YAML`,
+		`name: expected a string, got the number 5; quote it in YAML ("5"), keeping any leading + or 0`,
+		`pin: expected a string, got a number (a secret, not shown); quote it in YAML, keeping any leading + or 0`,
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("(-want +got):\n%s", d)

@@ -55,7 +55,7 @@ func TestCheckTypes(t *testing.T) {
 		want   []string // substrings of the failures, in order; none: it passes
 	}{
 		"catalog: phone number as a number": {token: number, inputs: map[string]property.Value{"phoneNumber": n(15017122661)},
-			want: []string{`phoneNumber: expected a string, got the number 15017122661; quote it in YAML ("15017122661")`}},
+			want: []string{`phoneNumber: expected a string, got the number 15017122661; quote it in YAML ("15017122661"), keeping any leading + or 0`}},
 		"catalog: list item": {token: number, inputs: map[string]property.Value{"phoneNumber": s("+15017122661"), "smsUrl": property.New([]property.Value{s("https://x")})},
 			want: []string{`smsUrl: expected a string, got a list`}},
 		"catalog: boolean": {token: number, inputs: map[string]property.Value{"phoneNumber": s("+15017122661"), "voiceCallerIdLookup": s("yes")},
@@ -65,17 +65,17 @@ func TestCheckTypes(t *testing.T) {
 		"catalog: valid":              {token: number, inputs: map[string]property.Value{"phoneNumber": s("+15017122661"), "voiceCallerIdLookup": b(true), "smsMethod": s("POST")}},
 		"catalog: unknown and secret": {token: number, inputs: map[string]property.Value{"phoneNumber": unknown, "smsUrl": s("https://x").WithSecret(true)}},
 		"adopt: lookup by a number": {token: adopted, inputs: map[string]property.Value{"resourceType": s(number), "lookup": m("phoneNumber", n(15017122661)), "settings": m("smsUrl", s("https://x"))},
-			want: []string{`lookup.phoneNumber: expected a string, got the number 15017122661; quote it in YAML ("15017122661")`}},
+			want: []string{`lookup.phoneNumber: expected a string, got the number 15017122661; quote it in YAML ("15017122661"), keeping any leading + or 0`}},
 		"adopt: setting of the wrong type": {token: adopted, inputs: map[string]property.Value{"resourceType": s(number), "sid": s("PN1"), "settings": m("smsUrl", n(5), "voiceCallerIdLookup", s("true"))},
 			want: []string{`settings.smsUrl: expected a string, got the number 5`, `settings.voiceCallerIdLookup: expected true or false, got a string "true"; write true without quotes`}},
 		"adopt: valid":       {token: adopted, inputs: map[string]property.Value{"resourceType": s(number), "lookup": m("phoneNumber", s("+15017122661")), "settings": m("smsUrl", unknown)}},
-		"subaccount: number": {token: sub, inputs: map[string]property.Value{"friendlyName": n(7)}, want: []string{`friendlyName: expected a string, got the number 7; quote it in YAML ("7")`}},
+		"subaccount: number": {token: sub, inputs: map[string]property.Value{"friendlyName": n(7)}, want: []string{`friendlyName: expected a string, got the number 7; quote it in YAML ("7"), keeping any leading + or 0`}},
 		"subaccount: valid":  {token: sub, inputs: map[string]property.Value{"friendlyName": s("pr-7").WithSecret(true)}},
 		"deployment: variable": {token: deploy, inputs: map[string]property.Value{"path": s(dir), "serviceName": s("app"), "variables": m("PHONE", n(15017122661), "GREETING", s("hi"))},
 			// Deployment variables are secrets by the schema: never shown.
-			want: []string{`variables.PHONE: expected a string, got a number (a secret, not shown); quote it in YAML`}},
+			want: []string{`variables.PHONE: expected a string, got a number (a secret, not shown); quote it in YAML, keeping any leading + or 0`}},
 		"deployment: dependencies": {token: deploy, inputs: map[string]property.Value{"path": s(dir), "serviceName": s("app"), "dependencies": m("twilio", n(5))},
-			want: []string{`dependencies.twilio: expected a string, got the number 5; quote it in YAML ("5")`}},
+			want: []string{`dependencies.twilio: expected a string, got the number 5; quote it in YAML ("5"), keeping any leading + or 0`}},
 		"deployment: valid": {token: deploy, inputs: map[string]property.Value{"path": s(dir), "serviceName": s("app"),
 			"variables": m("PHONE", s("+15017122661"), "TOKEN", s("t0k3n").WithSecret(true), "LATER", unknown)}},
 	} {
