@@ -22,6 +22,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -501,7 +502,10 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 		Env: env, SecretsProvider: r.in.SecretsProvider, Config: cfg,
 		Operation: r.plan.Operation, Refresh: r.in.Refresh, Parallel: r.in.Parallel, Targets: r.in.Targets,
 		ExpectNoChanges: r.in.ExpectNoChanges, Message: r.in.Message, RemoveStack: r.plan.RemoveStack,
-		Trace: r.phase,
+		// Inputs the provider rejects fail the preview, before anything
+		// is created (see stack.Settings.PreviewFirst).
+		PreviewFirst: r.plan.Operation == event.Up,
+		Trace:        r.phase,
 	}, nil
 }
 
@@ -550,22 +554,42 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 	}
 	col := engine.NewCollector(base)
 	lg := newEngineLog(r.out, r.gha, fmt.Sprintf("pulumi %s %s", op, s.Stack))
-	res, runErr := stack.Run(ctx, cmd, s,
-		func(e events.EngineEvent) { col.Add(e) },
-		func(e events.EngineEvent) { lg.Event(e) })
-	if ce := (*stack.CLIError)(nil); errors.As(runErr, &ce) {
-		lg.Stderr(ce.Stderr)
+	// An up's preview has its own log group and report, used when it
+	// fails; its group closes when the up's first event arrives.
+	preCol := engine.NewCollector(base)
+	preLog := newEngineLog(r.out, r.gha, fmt.Sprintf("pulumi preview %s (before up)", s.Stack))
+	preDone := sync.OnceFunc(preLog.Close)
+	if s.PreviewFirst {
+		s.PreviewSinks = []stack.Sink{preCol.Add, preLog.Event}
 	}
+	res, runErr := stack.Run(ctx, cmd, s,
+		func(e events.EngineEvent) { preDone(); col.Add(e) },
+		func(e events.EngineEvent) { lg.Event(e) })
+	var preErr *stack.PreviewError
+	if ce := (*stack.CLIError)(nil); errors.As(runErr, &ce) {
+		if errors.As(runErr, &preErr) {
+			preLog.Stderr(ce.Stderr)
+		} else {
+			lg.Stderr(ce.Stderr)
+		}
+	}
+	preDone()
 	lg.Close()
-	r.engineErrors = lg.Errors()
+	r.engineErrors = preLog.Errors() + lg.Errors()
 	r.phase("pulumi " + op + " done")
 
 	if res.Missing {
 		r.gha.Noticef("stack %s does not exist: nothing to %s", s.Stack, op)
 		return r.setOutputs(nothingRan(op, s.Branch, s.Stack))
 	}
-	rep := col.Finish(runErr)
-	rep.Log = lg.Log()
+	var rep *report.Report
+	if preErr != nil {
+		rep = previewFailed(preCol.Finish(preErr.Err))
+		rep.Log = preLog.Log()
+	} else {
+		rep = col.Finish(runErr)
+		rep.Log = lg.Log()
+	}
 	if runErr != nil && strings.TrimSpace(rep.Error) == "" {
 		rep.Error = runErr.Error()
 	}
@@ -687,6 +711,23 @@ func (r *runner) scrubKnown() []string {
 		r.secrets.Add(v)
 	}
 	return r.secrets.Values()
+}
+
+// previewFailed turns the report of the failed preview an up ran first
+// into the up's: it failed and changed nothing, so the resources it
+// planned are left out (the failed ones stay, with the errors).
+func previewFailed(rep *report.Report) *report.Report {
+	rep.Result = report.ResultFailed
+	rep.Counts = nil
+	var failed []report.Resource
+	for _, res := range rep.Resources {
+		if res.Failed {
+			failed = append(failed, res)
+		}
+	}
+	rep.Resources = failed
+	rep.Error = strings.TrimSpace("The update did not start: its preview failed, so nothing was changed. Fix the errors below and push again.\n" + rep.Error)
+	return rep
 }
 
 // summary appends to the job summary; outside the runner (local mode)

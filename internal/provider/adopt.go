@@ -150,9 +150,17 @@ func (a Adopt) Check(_ context.Context, req p.CheckRequest) (p.CheckResponse, er
 				fail("settings", "%s.%s is not readable, so its previous value cannot be restored", r.Token, k)
 			}
 		}
-		for k, msg := range r.Check(vals) {
-			if r.Input(k) != nil && r.Input(k).In == "body" && vals[k] != nil {
-				fail("settings", "%s", msg)
+		// The settings are inputs of the target type: check them as its
+		// own inputs would be (the provider type-checked only the map).
+		target := resourceSchema(r)
+		tc := typeChecker{types: enumTypes(r)}
+		for k, v := range settings.AsMap().AllStable {
+			if in := r.Input(k); in == nil || in.In != "body" {
+				continue
+			}
+			ps := target.InputProperties[k]
+			for _, msg := range tc.check(keyPath("settings", k), ps.TypeSpec, v, ps.Secret || settings.Secret()) {
+				fails = append(fails, p.CheckFailure{Reason: msg})
 			}
 		}
 	} else if !settings.IsComputed() {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
@@ -52,6 +53,8 @@ type server struct {
 	schemaOnce sync.Once
 	schema     string
 	schemaErr  error
+
+	inputTypes sync.Map // type token -> inputTypes, built on first Check
 }
 
 // New builds the provider.
@@ -114,13 +117,7 @@ func (s *server) provider() p.Provider {
 	return p.Provider{
 		GetSchema: s.getSchema,
 		Configure: s.configure,
-		Check: func(ctx context.Context, req p.CheckRequest) (p.CheckResponse, error) {
-			r, err := s.resource(req.Urn.Type())
-			if err != nil {
-				return p.CheckResponse{}, err
-			}
-			return r.Check(ctx, req)
-		},
+		Check:     s.check,
 		Diff: func(ctx context.Context, req p.DiffRequest) (p.DiffResponse, error) {
 			r, err := s.resource(req.Urn.Type())
 			if err != nil {
@@ -157,6 +154,51 @@ func (s *server) provider() p.Provider {
 			return r.Delete(ctx, api, req)
 		},
 	}
+}
+
+// check type-checks the inputs against the resource's schema, then runs the
+// resource's own Check. A resource's Check may not cope with a value of the
+// wrong type (the Deployment decodes its inputs into Go types), so its error
+// gives way to the type failures that explain it.
+func (s *server) check(ctx context.Context, req p.CheckRequest) (p.CheckResponse, error) {
+	r, err := s.resource(req.Urn.Type())
+	if err != nil {
+		return p.CheckResponse{}, err
+	}
+	it := s.typesOf(string(req.Urn.Type()), r)
+	fails := it.checker.checkInputs(it.spec, req.Inputs)
+	resp, err := r.Check(ctx, req)
+	if len(fails) == 0 {
+		return resp, err
+	}
+	if err != nil {
+		return p.CheckResponse{Inputs: req.Inputs, Failures: fails}, nil
+	}
+	resp.Failures = append(fails, resp.Failures...)
+	return resp, nil
+}
+
+// inputTypes is what type-checking a resource's inputs needs.
+type inputTypes struct {
+	spec    schema.ResourceSpec
+	checker typeChecker
+}
+
+func (s *server) typesOf(token string, r CustomResource) inputTypes {
+	if v, ok := s.inputTypes.Load(token); ok {
+		return v.(inputTypes)
+	}
+	it := inputTypes{spec: r.Schema(), checker: typeChecker{types: map[string]schema.ComplexTypeSpec{}}}
+	switch x := r.(type) {
+	case generic:
+		it.checker.types = enumTypes(x.r)
+	case interface {
+		Types() map[string]schema.ComplexTypeSpec
+	}:
+		it.checker.types = x.Types()
+	}
+	s.inputTypes.Store(token, it)
+	return it
 }
 
 func (s *server) resource(t tokens.Type) (CustomResource, error) {

@@ -45,14 +45,13 @@ func (Subaccount) Schema() schema.ResourceSpec {
 	}
 }
 
+// Check refuses properties the resource does not have; the provider
+// type-checks friendlyName against the schema.
 func (Subaccount) Check(_ context.Context, req p.CheckRequest) (p.CheckResponse, error) {
 	var fails []p.CheckFailure
-	for k, v := range req.Inputs.All {
-		switch {
-		case k != "friendlyName":
+	for k := range req.Inputs.All {
+		if k != "friendlyName" {
 			fails = append(fails, p.CheckFailure{Property: k, Reason: fmt.Sprintf("%s has no property %q", SubaccountToken, k)})
-		case !v.IsString() && !v.IsComputed() && !v.IsNull():
-			fails = append(fails, p.CheckFailure{Property: k, Reason: "friendlyName must be a string"})
 		}
 	}
 	return p.CheckResponse{Inputs: req.Inputs, Failures: fails}, nil

@@ -123,7 +123,7 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 	trace("config set")
 
 	for attempt := 0; ; attempt++ {
-		r, err := s.operate(ctx, &st, sinks, trace)
+		r, err := s.checkedOperate(ctx, &st, sinks, trace)
 		if attempt == 0 && err != nil && ctx.Err() == nil {
 			if handled, herr := missing(err); handled {
 				if herr != nil || res.Missing {
@@ -204,6 +204,38 @@ func (s Settings) applyConfig(ctx context.Context, st *auto.Stack, ws auto.Works
 		return fmt.Errorf("set stack config: %w", err)
 	}
 	return nil
+}
+
+// PreviewError is the failed preview that an up with PreviewFirst runs
+// before it: the update did not start, so nothing changed.
+type PreviewError struct{ Err error }
+
+// Error is short: the engine reports the preview's errors on their own,
+// and Err holds the CLI's whole output.
+func (e *PreviewError) Error() string {
+	return "its preview failed, so the update did not start and nothing was changed; fix the errors the preview reported"
+}
+
+func (e *PreviewError) Unwrap() error { return e.Err }
+
+// checkedOperate runs the operation, after its preview for an up with
+// PreviewFirst. The preview leaves out refresh: it is there to check every
+// resource's inputs, which a refresh does not change, and the up still
+// refreshes.
+func (s Settings) checkedOperate(ctx context.Context, st *auto.Stack, sinks []Sink, trace func(string)) (opResult, error) {
+	if s.Operation != event.Up || !s.PreviewFirst {
+		return s.operate(ctx, st, sinks, trace)
+	}
+	pre := s
+	pre.Operation, pre.Refresh = event.Preview, false
+	r, err := pre.operate(ctx, st, s.PreviewSinks, trace)
+	if err != nil {
+		if auto.IsSelectStack404Error(err) || ctx.Err() != nil {
+			return r, err // Run creates the stack, or reports the cancel
+		}
+		return r, &PreviewError{Err: err}
+	}
+	return s.operate(ctx, st, sinks, trace)
 }
 
 type opResult struct {

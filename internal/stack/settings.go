@@ -64,6 +64,15 @@ type Settings struct {
 	ExpectNoChanges bool
 	Message         string
 	RemoveStack     bool // destroy only: remove the stack afterwards
+	// PreviewFirst makes up run a preview first and stop, changing
+	// nothing, when it fails (a *PreviewError). The engine checks a
+	// resource's inputs only when the program registers it, and creates
+	// the resources registered before it meanwhile; a preview checks
+	// them all. The Automation API's up always skips the preview the
+	// CLI's `pulumi up` runs.
+	PreviewFirst bool
+	// PreviewSinks receive the events of that preview.
+	PreviewSinks []Sink `json:"-"`
 
 	// Trace, when set, is told when each step of Run ends (for timing).
 	Trace func(step string) `json:"-"`

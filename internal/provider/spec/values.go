@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // Unknown stands for a value not known yet (an output of a resource still
@@ -108,24 +107,16 @@ func scalar(v any) (string, error) {
 	}
 }
 
-// Check validates inputs against the schema: required inputs present (path
-// inputs included; the 2010 account excepted), enum values allowed, scalar
-// types right. Unknown values pass. It returns one message per property.
+// Check validates what the schema's types cannot say: required inputs
+// present (path inputs included; the 2010 account excepted) and no
+// property the resource does not have. The provider type-checks every
+// value against the schema (nested values and enums included) beside it.
+// It returns one message per property.
 func (r *Resource) Check(vals Values) map[string]string {
 	fail := map[string]string{}
 	for _, in := range r.Inputs {
-		v, ok := vals[in.Name]
-		if !ok || v == nil {
-			if in.Required {
-				fail[in.Name] = fmt.Sprintf("missing required property %q (Twilio parameter %s)", in.Name, in.Param)
-			}
-			continue
-		}
-		if _, unknown := v.(Unknown); unknown {
-			continue
-		}
-		if msg := checkType(in, v); msg != "" {
-			fail[in.Name] = msg
+		if v, ok := vals[in.Name]; (!ok || v == nil) && in.Required {
+			fail[in.Name] = fmt.Sprintf("missing required property %q (Twilio parameter %s)", in.Name, in.Param)
 		}
 	}
 	for name := range vals {
@@ -134,36 +125,6 @@ func (r *Resource) Check(vals Values) map[string]string {
 		}
 	}
 	return fail
-}
-
-func checkType(in *Input, v any) string {
-	switch in.Type {
-	case "string":
-		s, ok := v.(string)
-		if !ok {
-			return fmt.Sprintf("%q must be a string", in.Name)
-		}
-		if len(in.Enum) > 0 && !slices.Contains(in.Enum, s) {
-			return fmt.Sprintf("%q must be one of %s, not %q", in.Name, strings.Join(in.Enum, ", "), s)
-		}
-	case "integer", "number":
-		f, ok := v.(float64)
-		if !ok {
-			return fmt.Sprintf("%q must be a number", in.Name)
-		}
-		if in.Type == "integer" && f != float64(int64(f)) {
-			return fmt.Sprintf("%q must be a whole number", in.Name)
-		}
-	case "boolean":
-		if _, ok := v.(bool); !ok {
-			return fmt.Sprintf("%q must be true or false", in.Name)
-		}
-	case "array":
-		if _, ok := v.([]any); !ok {
-			return fmt.Sprintf("%q must be a list", in.Name)
-		}
-	}
-	return ""
 }
 
 // Change is how one input differs between two sets of inputs.
