@@ -32,10 +32,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -86,33 +84,42 @@ type ConfigValue struct {
 }
 
 // ParseConfig reads the config input: a YAML map of keys (name or
-// namespace:name) to values. Scalars are stored as their text; a map with
-// the single key "secret" is stored as a Pulumi secret; other maps and
-// lists are stored as JSON text. The result is sorted by key.
+// namespace:name) to values. A scalar is stored as the text written, quoted
+// or not: YAML would read +15017122661 as 15017122661 and 0012 as the octal
+// 10, and Pulumi keeps config as text anyway. A map with the single key
+// "secret" is stored as a Pulumi secret; other maps and lists are stored as
+// JSON text, in which a scalar is a number or boolean only when its text is
+// one in JSON (so "0012" and "+15017122661" stay strings there too). The
+// result is sorted by key.
 func ParseConfig(s string) ([]ConfigValue, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	var raw map[string]any
-	if err := yaml.Unmarshal([]byte(s), &raw); err != nil {
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			// Its text quotes the value, which may be a secret.
-			return nil, errors.New("config input is not a YAML map; write one KEY: VALUE per line")
-		}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(s), &doc); err != nil {
 		return nil, fmt.Errorf("config input is not a YAML map (KEY: VALUE per line): %w", err)
 	}
-	out := make([]ConfigValue, 0, len(raw))
-	for _, k := range slices.Sorted(maps.Keys(raw)) {
+	root := resolve(&doc)
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = resolve(root.Content[0])
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, errors.New("config input is not a YAML map (KEY: VALUE per line)")
+	}
+	out := make([]ConfigValue, 0, len(root.Content)/2)
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := resolve(root.Content[i]).Value, resolve(root.Content[i+1])
 		if strings.TrimSpace(k) == "" {
 			return nil, fmt.Errorf("config input: empty key")
 		}
-		v := raw[k]
+		if seen[k] {
+			return nil, fmt.Errorf("config input: %s is given twice", k)
+		}
+		seen[k] = true
 		cv := ConfigValue{Key: k}
-		if m, ok := v.(map[string]any); ok && len(m) == 1 {
-			if sv, ok := m["secret"]; ok {
-				cv.Secret, v = true, sv
-			}
+		if v.Kind == yaml.MappingNode && len(v.Content) == 2 && resolve(v.Content[0]).Value == "secret" {
+			cv.Secret, v = true, resolve(v.Content[1])
 		}
 		text, err := configText(v)
 		if err != nil {
@@ -121,28 +128,83 @@ func ParseConfig(s string) ([]ConfigValue, error) {
 		cv.Value = text
 		out = append(out, cv)
 	}
+	slices.SortFunc(out, func(a, b ConfigValue) int { return strings.Compare(a.Key, b.Key) })
 	return out, nil
 }
 
-func configText(v any) (string, error) {
-	switch v := v.(type) {
-	case nil:
-		return "", nil
-	case string:
-		return v, nil
-	case bool:
-		return strconv.FormatBool(v), nil
-	case int:
-		return strconv.Itoa(v), nil
-	case float64:
-		return strconv.FormatFloat(v, 'g', -1, 64), nil
-	default:
-		b, err := json.Marshal(v)
-		if err != nil {
-			return "", err
-		}
-		return string(b), nil
+// resolve follows a YAML alias (*name) to the node it names.
+func resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
 	}
+	return n
+}
+
+func configText(n *yaml.Node) (string, error) {
+	if n.Kind == yaml.ScalarNode {
+		if n.ShortTag() == "!!null" {
+			return "", nil
+		}
+		return n.Value, nil
+	}
+	v, err := jsonValue(n)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// jsonValue turns a YAML node into a value for encoding/json. A scalar is a
+// JSON number or boolean only when its text already is one, else a string
+// of its text.
+func jsonValue(n *yaml.Node) (any, error) {
+	n = resolve(n)
+	switch n.Kind {
+	case yaml.ScalarNode:
+		switch tag := n.ShortTag(); {
+		case tag == "!!null":
+			return nil, nil
+		case tag == "!!bool" && (n.Value == "true" || n.Value == "false"):
+			return n.Value == "true", nil
+		case (tag == "!!int" || tag == "!!float") && isJSONNumber(n.Value):
+			return json.Number(n.Value), nil
+		default: // strings, and numbers JSON would spell otherwise
+			return n.Value, nil
+		}
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := jsonValue(c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			v, err := jsonValue(n.Content[i+1])
+			if err != nil {
+				return nil, err
+			}
+			out[resolve(n.Content[i]).Value] = v
+		}
+		return out, nil
+	default:
+		return nil, fmt.Errorf("unsupported YAML value at line %d", n.Line)
+	}
+}
+
+// isJSONNumber reports whether s is a number as JSON spells one (no "+",
+// no leading zeros, no hex, no "_").
+func isJSONNumber(s string) bool {
+	var n json.Number
+	return json.Unmarshal([]byte(s), &n) == nil && string(n) == s
 }
 
 // PulumiHome is the folder the Pulumi CLI keeps its login, workspace

@@ -29,9 +29,20 @@ func TestParseConfig(t *testing.T) {
 		{"structured as JSON", "menu:\n  - a\n  - b\nopts: {x: 1, y: 2}\n", []ConfigValue{
 			{Key: "menu", Value: `["a","b"]`}, {Key: "opts", Value: `{"x":1,"y":2}`}}, ""},
 		{"map with secret and more is plain", "v: {secret: a, other: b}", []ConfigValue{{Key: "v", Value: `{"other":"b","secret":"a"}`}}, ""},
+		// YAML alone would turn these into 15017122661, 10 (octal),
+		// 1.2345678912e+10, 31 and 1.5.
+		{"scalars as written", "phone: +15017122661\npin: 0012\naccount: 012345678912\nhex: 0x1F\nrate: 1.50\nquoted: \"+15017122661\"\n", []ConfigValue{
+			{Key: "account", Value: "012345678912"}, {Key: "hex", Value: "0x1F"}, {Key: "phone", Value: "+15017122661"},
+			{Key: "pin", Value: "0012"}, {Key: "quoted", Value: "+15017122661"}, {Key: "rate", Value: "1.50"}}, ""},
+		{"secret as written", "pin: {secret: 0012}", []ConfigValue{{Key: "pin", Value: "0012", Secret: true}}, ""},
+		{"nested numbers only in JSON spelling", "vars: {CALLER_ID: +15017122661, PIN: 0012, N: 3, BIG: 1048576, OK: true, Q: \"7\", NONE: null, L: [0012, 1.5]}", []ConfigValue{
+			{Key: "vars", Value: `{"BIG":1048576,"CALLER_ID":"+15017122661","L":["0012",1.5],"N":3,"NONE":null,"OK":true,"PIN":"0012","Q":"7"}`}}, ""},
+		{"alias", "a: &n +1\nb: *n\n", []ConfigValue{{Key: "a", Value: "+1"}, {Key: "b", Value: "+1"}}, ""},
 		{"not a map", "- a\n- b", nil, "not a YAML map"},
 		{"a bare value", "s3cret-token-value", nil, "not a YAML map"},
 		{"a bad line", "greeting: hello\npin: {secret: s3cret-token-value\n", nil, "not a YAML map (KEY: VALUE per line): yaml: line"},
+		{"scalar", "just text", nil, "not a YAML map"},
+		{"key twice", "a: 1\na: 2\n", nil, "a is given twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
