@@ -52,8 +52,7 @@ func TestPulumiCLI(t *testing.T) {
 	// A number bought in the Console, with its own webhooks.
 	const number = "+15005550006"
 	numParams := &api2010.CreateIncomingPhoneNumberParams{}
-	numParams.SetPhoneNumber(number).SetFriendlyName("support line").
-		SetSmsUrl("https://console.example.com/sms").SetVoiceUrl("https://console.example.com/voice")
+	numParams.SetPhoneNumber(number).SetSmsUrl("https://console.example.com/sms").SetVoiceUrl("https://console.example.com/voice")
 	pn, err := env.RestClient().Api.CreateIncomingPhoneNumber(numParams)
 	if err != nil {
 		t.Fatal(err)
@@ -61,9 +60,7 @@ func TestPulumiCLI(t *testing.T) {
 
 	pulumi := cliProgram(t, env, "program")
 	pulumi("stack", "init", "dev")
-	// Looked up by name: the YAML host of bin/ may read a config
-	// "+15005550006" as a number (pulumi-yaml#577), which Check rejects.
-	pulumi("config", "set", "numberName", "support line")
+	pulumi("config", "set", "phoneNumber", number)
 
 	// Preview: not one request.
 	pulumi("preview", "--non-interactive")
