@@ -173,6 +173,10 @@ func TestEdgesCounts(t *testing.T) {
 		if got := rows(r.summary); len(got) != 1 || got[op] != 3 {
 			t.Errorf("%s: table rows %v, want 3 %s", name, got, op)
 		}
+		// The log's closing line counts the same resources.
+		if want := "summary: 3 " + op + " in "; !strings.Contains(r.stdout, want) {
+			t.Errorf("%s: the engine log has no %q:\n%s", name, want, r.stdout)
+		}
 	}
 
 	r := w.step("pull_request", "refs/pull/7/merge", "main", prPayload("opened", 7, repoJSON()))

@@ -559,6 +559,8 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 	preCol := engine.NewCollector(base)
 	preLog := newEngineLog(r.out, r.gha, fmt.Sprintf("pulumi preview %s (before up)", s.Stack))
 	preDone := sync.OnceFunc(preLog.Close)
+	lg.counts = func() map[string]int { return col.Report().Counts }
+	preLog.counts = func() map[string]int { return preCol.Report().Counts }
 	if s.PreviewFirst {
 		s.PreviewSinks = []stack.Sink{preCol.Add, preLog.Event}
 	}

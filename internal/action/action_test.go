@@ -360,3 +360,31 @@ func TestFailure(t *testing.T) {
 		})
 	}
 }
+
+// TestEngineLogSummaryCounts: with the report's counts wired in, the log's
+// summary line counts the program's resources, not the engine's Stack.
+func TestEngineLogSummaryCounts(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name   string
+		counts func() map[string]int
+		want   string
+	}{
+		{"the engine's counts", nil, "summary: 4 create in 2s\n"},
+		{"the report's counts", func() map[string]int { return map[string]int{"create": 3} }, "summary: 3 create in 2s\n"},
+		{"nothing counted", func() map[string]int { return map[string]int{} }, "summary: no resources in 2s\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			l := newEngineLog(&buf, githubactions.New(githubactions.WithWriter(&buf)), "pulumi up main")
+			l.counts = tt.counts
+			l.Event(events.EngineEvent{EngineEvent: apitype.EngineEvent{SummaryEvent: &apitype.SummaryEvent{
+				ResourceChanges: map[apitype.OpType]int{"create": 4}, DurationSeconds: 2}}})
+			l.Close()
+			if !strings.Contains(buf.String(), "\n"+tt.want) {
+				t.Errorf("log = %q, want the line %q", buf.String(), tt.want)
+			}
+		})
+	}
+}

@@ -33,6 +33,10 @@ type engineLog struct {
 	maxLog int
 	// ambientSeen: the "using pulumi-resource-x from $PATH" notice was shown.
 	ambientSeen bool
+	// counts, when set, are what the summary line counts: the report's
+	// (the program's resources only), so the log agrees with the header and
+	// the changes output. The engine's own summary counts its Stack too.
+	counts func() map[string]int
 }
 
 // ambientPlugin matches the warning the CLI writes each time it loads a
@@ -127,9 +131,16 @@ func (l *engineLog) Event(e events.EngineEvent) {
 		l.line("error: " + msg)
 	case ev.SummaryEvent != nil:
 		s := ev.SummaryEvent
+		counts := map[string]int{}
+		for op, n := range s.ResourceChanges {
+			counts[string(op)] = n
+		}
+		if l.counts != nil {
+			counts = l.counts()
+		}
 		var parts []string
 		for _, op := range []apitype.OpType{apitype.OpCreate, apitype.OpUpdate, apitype.OpReplace, apitype.OpDelete, apitype.OpSame} {
-			if n := s.ResourceChanges[op]; n > 0 {
+			if n := counts[string(op)]; n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", n, op))
 			}
 		}
