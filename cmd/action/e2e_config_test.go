@@ -58,7 +58,7 @@ func TestConfigTextReachesTwilio(t *testing.T) {
 	// The pull request's preview: green, nothing created.
 	r := w.step("pull_request", "refs/pull/7/merge", "main", prPayload("opened", 7, repoJSON()), "INPUT_CONFIG=")
 	mustCode(t, "pr preview", r, 0)
-	if r.outputs["changes"] != `{"create":6}` {
+	if r.outputs["changes"] != `{"create":5}` {
 		t.Fatalf("preview changes = %s\n%s", r.outputs["changes"], r.stdout)
 	}
 	if inv := w.inventory(mainSID); !slices.Equal(inv, []string{"api/v2010:IncomingPhoneNumber"}) {

@@ -125,6 +125,10 @@ func (r *runner) failure(err error) string {
 		if n == 1 {
 			s = ""
 		}
+		// An up whose preview failed says so: it changed nothing.
+		if pe := (*stack.PreviewError)(nil); errors.As(err, &pe) {
+			return fmt.Sprintf("%s failed: %s (%d error%s, see above)", ce.Command, pe.Error(), n, s)
+		}
 		return fmt.Sprintf("%s failed: %d error%s (see above)", ce.Command, n, s)
 	}
 	return err.Error()
@@ -561,6 +565,7 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 	preDone := sync.OnceFunc(preLog.Close)
 	lg.counts = func() map[string]int { return col.Report().Counts }
 	preLog.counts = func() map[string]int { return preCol.Report().Counts }
+	preLog.ambientSeen = lg.ambientSeen
 	if s.PreviewFirst {
 		s.PreviewSinks = []stack.Sink{preCol.Add, preLog.Event}
 	}
@@ -586,7 +591,8 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 	}
 	var rep *report.Report
 	if preErr != nil {
-		rep = previewFailed(preCol.Finish(preErr.Err))
+		// runErr, not preErr.Err: its text is the CLI's own error lines.
+		rep = previewFailed(preCol.Finish(runErr))
 		rep.Log = preLog.Log()
 	} else {
 		rep = col.Finish(runErr)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -31,8 +32,10 @@ type engineLog struct {
 	nErrs  int
 	copy   strings.Builder
 	maxLog int
-	// ambientSeen: the "using pulumi-resource-x from $PATH" notice was shown.
-	ambientSeen bool
+	// ambientSeen: the "using pulumi-resource-x from $PATH" notice was
+	// shown. Shared by the logs of one run (an up's preview and the up),
+	// so the run shows it once.
+	ambientSeen *atomic.Bool
 	// counts, when set, are what the summary line counts: the report's
 	// (the program's resources only), so the log agrees with the header and
 	// the changes output. The engine's own summary counts its Stack too.
@@ -56,7 +59,7 @@ var ambientPlugin = regexp.MustCompile(`^using pulumi-(resource|language|analyze
 type annotation struct{ where, msg string }
 
 func newEngineLog(w io.Writer, gha *githubactions.Action, title string) *engineLog {
-	return &engineLog{w: w, gha: gha, title: title, maxLog: 256 << 10}
+	return &engineLog{w: w, gha: gha, title: title, maxLog: 256 << 10, ambientSeen: new(atomic.Bool)}
 }
 
 func (l *engineLog) line(s string) {
@@ -114,8 +117,7 @@ func (l *engineLog) Event(e events.EngineEvent) {
 			l.line("error: " + prefix + msg)
 		case "warning":
 			if ambientPlugin.MatchString(msg) {
-				if !l.ambientSeen {
-					l.ambientSeen = true
+				if l.ambientSeen.CompareAndSwap(false, true) {
 					l.line(msg)
 				}
 				return

@@ -7,7 +7,7 @@
 // runners). What the action and the Pulumi CLI write there (Pulumi.<stack>.yaml
 // with its encryptionsalt, a file:// state folder, the Pulumi home) would
 // stay root's, and a later step could not change or delete it, nor could
-// the runner clean the workspace. Give hands those back, and only those:
+// the runner clean the workspace. Give returns those, and only those:
 // the entries under the roots that this process's user owns and whose
 // status changed since the run started (created, written, chmod-ed).
 //
