@@ -103,14 +103,29 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 		return true, s.applyConfig(ctx, &st, ws)
 	}
 
-	if err := s.checkOwner(ctx, &st); err != nil {
-		if handled, herr := missing(err); !handled {
-			return res, err
-		} else if herr != nil || res.Missing {
-			return res, herr
+	// A preview changes nothing, so its owner check (a CLI start, about
+	// half a second) runs beside it instead of before it; the preview's
+	// events wait for the check (see ownerGate). Every other operation
+	// writes state, and is checked first.
+	opCtx, stopOp := context.WithCancel(ctx)
+	defer stopOp()
+	var gate *ownerGate
+	switch {
+	case s.Operation == event.Preview && !s.CheckOwner:
+		// Named by stack-name: there is nothing to check or claim.
+	case s.Operation == event.Preview:
+		gate = s.startOwnerCheck(ctx, st, stopOp)
+		sinks = gate.wrap(sinks)
+	default:
+		if err := s.checkOwner(ctx, &st); err != nil {
+			if handled, herr := missing(err); !handled {
+				return res, err
+			} else if herr != nil || res.Missing {
+				return res, herr
+			}
 		}
+		trace("owner checked")
 	}
-	trace("owner checked")
 	if !res.Created {
 		if err := s.applyConfig(ctx, &st, ws); err != nil {
 			if handled, herr := missing(err); !handled {
@@ -123,7 +138,10 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 	trace("config set")
 
 	for attempt := 0; ; attempt++ {
-		r, err := s.checkedOperate(ctx, &st, sinks, trace)
+		r, err := s.checkedOperate(opCtx, &st, sinks, trace)
+		if oerr := gate.wait(); oerr != nil {
+			return res, oerr // another branch's stack: its preview was stopped
+		}
 		if attempt == 0 && err != nil && ctx.Err() == nil {
 			if handled, herr := missing(err); handled {
 				if herr != nil || res.Missing {
@@ -311,6 +329,56 @@ func unlock(ctx context.Context, ws auto.Workspace, name string) {
 	if st, err := auto.SelectStack(ctx, name, ws); err == nil {
 		_ = st.Cancel(ctx)
 	}
+}
+
+// ownerGate is the owner check of a preview, run beside it: the events
+// reach the sinks only once the check passed, so nothing of another
+// branch's stack is shown, and a failed check stops the preview.
+type ownerGate struct {
+	done chan struct{}
+	err  error // set before done is closed
+}
+
+// startOwnerCheck checks st's owner in the background; on a failure it
+// calls stop, which cancels the preview.
+func (s Settings) startOwnerCheck(ctx context.Context, st auto.Stack, stop func()) *ownerGate {
+	g := &ownerGate{done: make(chan struct{})}
+	go func() {
+		defer close(g.done)
+		err := s.checkOwner(ctx, &st)
+		if auto.IsSelectStack404Error(err) {
+			err = nil // a new stack: the preview's own "no stack" creates it
+		}
+		if err != nil {
+			g.err = err
+			stop()
+		}
+	}()
+	return g
+}
+
+// wrap returns sinks that hold each event until the check is done and
+// drop it when the check failed.
+func (g *ownerGate) wrap(sinks []Sink) []Sink {
+	out := make([]Sink, len(sinks))
+	for i, sink := range sinks {
+		out[i] = func(e events.EngineEvent) {
+			<-g.done
+			if g.err == nil {
+				sink(e)
+			}
+		}
+	}
+	return out
+}
+
+// wait returns the check's error; a nil gate has none.
+func (g *ownerGate) wait() error {
+	if g == nil {
+		return nil
+	}
+	<-g.done
+	return g.err
 }
 
 // checkOwner enforces OwnerTag before every operation on an existing

@@ -154,10 +154,16 @@ func TestRunLifecycle(t *testing.T) {
 	other.Branch = "feature-x"
 	for _, op := range []event.Operation{event.Up, event.Preview, event.Drift, event.Refresh, event.Destroy} {
 		other.Operation = op
-		_, err = Run(ctx, cmd, other)
+		// A preview's owner check runs beside it: none of the stack's
+		// events may reach the sinks all the same.
+		seen := 0
+		_, err = Run(ctx, cmd, other, func(events.EngineEvent) { seen++ })
 		var oe *OwnerError
 		if !errors.As(err, &oe) || oe.Owner != "feature/x" {
 			t.Fatalf("%s from another branch: %v", op, err)
+		}
+		if seen != 0 {
+			t.Fatalf("%s from another branch: %d engine events reached the sinks", op, seen)
 		}
 	}
 	other.CheckOwner = false // stack-name given: shared on purpose
