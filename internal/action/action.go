@@ -526,17 +526,16 @@ func loggedIn(home string) bool {
 func scrubList(cr creds.Credentials, secrets map[string]string, token string, cfg []stack.ConfigValue) []string {
 	var out []string
 	out = append(out, cr.Secrets()...)
+	// Values too short to mask without garbling the text are left to
+	// mask.Set (mask.MinLen), the one place that decides.
 	for _, v := range secrets {
-		// Very short values would garble the text; GitHub masks them in the log.
-		if len(v) >= 6 {
-			out = append(out, v)
-		}
+		out = append(out, v)
 	}
 	if token != "" {
 		out = append(out, token)
 	}
 	for _, c := range cfg {
-		if c.Secret && len(c.Value) >= 6 {
+		if c.Secret {
 			out = append(out, c.Value)
 		}
 	}
@@ -715,7 +714,9 @@ func (r *runner) fail(ctx context.Context, err error) {
 // scrubKnown is every secret value the run has read so far: the ones it
 // masked in the log and the secrets input's values.
 func (r *runner) scrubKnown() []string {
-	for _, v := range r.secretsInput {
+	// The same values a finished run masks (scrubList); the credentials
+	// and the token are in r.secrets already (masked as they were read).
+	for _, v := range scrubList(creds.Credentials{}, r.secretsInput, "", nil) {
 		r.secrets.Add(v)
 	}
 	return r.secrets.Values()
