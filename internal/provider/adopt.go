@@ -31,7 +31,9 @@ type Adopt struct {
 	Model *spec.Model
 }
 
-var _ CustomResource = Adopt{}
+var _ Resource = Adopt{}
+
+func (Adopt) Token() string { return AdoptToken }
 
 func (Adopt) Schema() schema.ResourceSpec {
 	str := schema.TypeSpec{Type: "string"}

@@ -1,4 +1,4 @@
-package provider
+package main
 
 import (
 	"bytes"
@@ -9,10 +9,11 @@ import (
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
 
-// ReferenceDocs renders the package schema as Markdown: an index
-// (README.md) and one file per module ("sync-v1.md"). TestDocs keeps docs/
-// in step with the schema (go test ./internal/provider -run TestDocs -update).
-func ReferenceDocs(ps schema.PackageSpec) map[string][]byte {
+// referenceDocs renders the package schema as Markdown: an index
+// (README.md) and one file per module ("sync-v1.md"). TestDocs keeps
+// docs/reference in step with the schema
+// (go test ./cmd/pulumi-resource-twilio -run TestDocs -update).
+func referenceDocs(ps schema.PackageSpec) map[string][]byte {
 	modules := map[string][]string{}
 	for tok := range ps.Resources {
 		mod := strings.Split(tok, ":")[1]
