@@ -285,7 +285,7 @@ func listQuery(r *spec.Resource, lookup map[string]string) map[string][]string {
 	q := map[string][]string{}
 	for k, v := range lookup {
 		for _, prm := range r.Catalog.List.Params {
-			if spec.Camel(prm.Name) == k && prm.In == "query" {
+			if catalog.Camel(prm.Name) == k && prm.In == "query" {
 				q[prm.Name] = []string{v}
 			}
 		}
