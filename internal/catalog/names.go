@@ -94,31 +94,9 @@ func upperFirst(w string) string {
 // of one field give the same name, which is how an input is matched with the
 // response field that reflects it.
 func Camel(name string) string {
-	parts := strings.FieldsFunc(name, func(r rune) bool { return !isAlnum(r) })
-	var b strings.Builder
-	for i, p := range parts {
-		if i == 0 {
-			b.WriteString(lowerLead(p))
-			continue
-		}
-		b.WriteString(upperFirst(p))
+	w := Words(name)
+	for i := 1; i < len(w); i++ {
+		w[i] = upperFirst(w[i])
 	}
-	return b.String()
-}
-
-// lowerLead lowercases a leading run of capitals, keeping the last one when
-// it starts the next word: "URL" gives "url", "SIPDomain" gives "sipDomain".
-func lowerLead(s string) string {
-	r := []rune(s)
-	n := 0
-	for n < len(r) && unicode.IsUpper(r[n]) {
-		n++
-	}
-	if n > 1 && n < len(r) && unicode.IsLower(r[n]) {
-		n--
-	}
-	for i := 0; i < n; i++ {
-		r[i] = unicode.ToLower(r[i])
-	}
-	return string(r)
+	return strings.Join(w, "")
 }

@@ -38,7 +38,7 @@ func TestNames(t *testing.T) {
 		{"E164Number", []string{"e164", "number"}, "e164_number", "e164Number", "E164Number"},
 		{"incoming_phone_number_local", []string{"incoming", "phone", "number", "local"}, "incoming_phone_number_local", "incomingPhoneNumberLocal", "IncomingPhoneNumberLocal"},
 		{"Local", []string{"local"}, "local", "local", "Local"},
-		{"A2PProfileBundleSid", []string{"a2p", "profile", "bundle", "sid"}, "a2p_profile_bundle_sid", "a2PProfileBundleSid", "A2pProfileBundleSid"},
+		{"A2PProfileBundleSid", []string{"a2p", "profile", "bundle", "sid"}, "a2p_profile_bundle_sid", "a2pProfileBundleSid", "A2pProfileBundleSid"},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			t.Parallel()
@@ -92,3 +92,26 @@ func TestSnakeMatchesCatalog(t *testing.T) {
 }
 
 func squash(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
+
+// TestCamelPairs holds Camel to its promise on Twilio's own pairs: a
+// parameter and the response field of the same words give one property
+// name.
+func TestCamelPairs(t *testing.T) {
+	t.Parallel()
+	for _, r := range MustLoad().Resources {
+		fields := map[string]string{}
+		for _, p := range r.Properties {
+			fields[squash(p.Name)] = p.Name
+		}
+		for _, op := range []*Operation{r.Create, r.Update} {
+			if op == nil {
+				continue
+			}
+			for _, p := range op.Params {
+				if f, ok := fields[squash(p.Name)]; ok && Camel(p.Name) != Camel(f) {
+					t.Errorf("%s: Camel(%q) = %q but Camel(%q) = %q", r.Token(), p.Name, Camel(p.Name), f, Camel(f))
+				}
+			}
+		}
+	}
+}
