@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
 )
 
 // referenceDocs renders the package schema as Markdown: an index
@@ -85,7 +87,7 @@ func writeResource(b *bytes.Buffer, tok string, rs schema.ResourceSpec, types ma
 			if ps.Secret {
 				notes = append(notes, "secret")
 			}
-			fmt.Fprintf(b, "| `%s` | %s | %s | %s |\n", k, typeName(ps.TypeSpec, types), strings.Join(notes, ", "), cell(firstSentence(ps.Description)))
+			fmt.Fprintf(b, "| `%s` | %s | %s | %s |\n", k, typeName(ps.TypeSpec, types), strings.Join(notes, ", "), cell(catalog.FirstSentence(ps.Description)))
 		}
 		b.WriteString("\n")
 	}
@@ -124,18 +126,6 @@ func typeName(t schema.TypeSpec, types map[string]schema.ComplexTypeSpec) string
 		return "map of " + typeName(*t.AdditionalProperties, types)
 	}
 	return t.Type
-}
-
-// firstSentence keeps the reference short; the schema has the rest.
-func firstSentence(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.Index(s, ". "); i >= 0 && i < 240 {
-		s = s[:i+1]
-	}
-	if len(s) > 240 {
-		s = s[:237] + "..."
-	}
-	return s
 }
 
 func cell(s string) string {

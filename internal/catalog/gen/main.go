@@ -475,7 +475,7 @@ func (d *doc) op(o *operation, path string) *catalog.Operation {
 }
 
 func (d *doc) param(name string, s *schema, desc string) *catalog.Param {
-	p := &catalog.Param{Name: name, Description: firstSentence(desc)}
+	p := &catalog.Param{Name: name, Description: catalog.FirstSentence(desc)}
 	rs := d.resolve(s)
 	if rs == nil {
 		p.Type = "string"
@@ -494,14 +494,14 @@ func (d *doc) param(name string, s *schema, desc string) *catalog.Param {
 }
 
 func (d *doc) property(name string, s *schema) *catalog.Property {
-	p := &catalog.Property{Name: name, Description: firstSentence(s.Description)}
+	p := &catalog.Property{Name: name, Description: catalog.FirstSentence(s.Description)}
 	rs := d.resolve(s)
 	if rs == nil {
 		p.Type = "object"
 		return p
 	}
 	if p.Description == "" {
-		p.Description = firstSentence(rs.Description)
+		p.Description = catalog.FirstSentence(rs.Description)
 	}
 	p.Type, p.Format, p.Enum = typeOf(rs), rs.Format, rs.Enum
 	if rs.Type == "array" {
@@ -531,19 +531,6 @@ func typeOf(s *schema) string {
 		return "string"
 	}
 	return "object"
-}
-
-// firstSentence keeps descriptions short: the catalog is embedded in every
-// binary, and the first sentence is what a reference table shows.
-func firstSentence(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.Index(s, ". "); i >= 0 {
-		s = s[:i+1]
-	}
-	if len(s) > 300 {
-		s = s[:297] + "..."
-	}
-	return s
 }
 
 // naming maps a schema name to a module and type:
