@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,7 +37,7 @@ func referenceDocs(ps schema.PackageSpec) map[string][]byte {
 		"Design, configuration and semantics: [../provider.md](../provider.md).\n\n", ps.Version)
 	fmt.Fprintf(&idx, "%d resource types in %d modules.\n\n", len(ps.Resources), len(names))
 	fmt.Fprintf(&idx, "## Configuration\n\n| Key | Description |\n|---|---|\n")
-	for _, k := range sortedKeys(ps.Config.Variables) {
+	for _, k := range slices.Sorted(maps.Keys(ps.Config.Variables)) {
 		v := ps.Config.Variables[k]
 		sec := ""
 		if v.Secret {
@@ -75,7 +77,7 @@ func writeResource(b *bytes.Buffer, tok string, rs schema.ResourceSpec, types ma
 	}
 	if len(rs.InputProperties) > 0 {
 		fmt.Fprintf(b, "| Input | Type | Notes | Description |\n|---|---|---|---|\n")
-		for _, k := range sortedKeys(rs.InputProperties) {
+		for _, k := range slices.Sorted(maps.Keys(rs.InputProperties)) {
 			ps := rs.InputProperties[k]
 			var notes []string
 			if req[k] {
@@ -92,7 +94,7 @@ func writeResource(b *bytes.Buffer, tok string, rs schema.ResourceSpec, types ma
 		b.WriteString("\n")
 	}
 	var outs []string
-	for _, k := range sortedKeys(rs.Properties) {
+	for _, k := range slices.Sorted(maps.Keys(rs.Properties)) {
 		if _, isInput := rs.InputProperties[k]; isInput {
 			continue
 		}
@@ -131,13 +133,4 @@ func typeName(t schema.TypeSpec, types map[string]schema.ComplexTypeSpec) string
 func cell(s string) string {
 	s = strings.ReplaceAll(s, "\n", " ")
 	return strings.ReplaceAll(s, "|", "\\|")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
