@@ -4,7 +4,10 @@
 // The emulator serves it and the provider exposes it as Pulumi resources, so
 // both agree by construction on paths, parameters, SID prefixes and field
 // formats. The data lives in catalog.json, written by ./gen (see
-// scripts/gen-catalog.sh); this file only reads it.
+// scripts/gen-catalog.sh); this file only reads it. The spellings of
+// Twilio's names (Words, Snake, Camel, Pascal) and the short form of its
+// descriptions (FirstSentence) have their one home here too, so the
+// generator, the emulator and the provider cannot drift apart on them.
 package catalog
 
 import (

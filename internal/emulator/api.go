@@ -371,7 +371,7 @@ func (c *call) params(op *catalog.Operation, list bool) (map[string]any, *apiErr
 		if prop != nil {
 			out[prop.Name] = toProperty(prop, v)
 		} else {
-			out[snake(p.Name)] = v
+			out[catalog.Snake(p.Name)] = v
 		}
 	}
 	if c.s.lenient {
@@ -788,7 +788,7 @@ func (s *Server) links(o *object, base string) map[string]any {
 		key := ch.res.ListKey
 		if key == "" {
 			last := ch.list[len(ch.list)-1]
-			key = snake(strings.TrimSuffix(last.lit, ".json"))
+			key = catalog.Snake(strings.TrimSuffix(last.lit, ".json"))
 		}
 		out[key] = base + expand(ch.list, esc)
 	}

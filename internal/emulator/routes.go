@@ -3,7 +3,6 @@ package emulator
 import (
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
 )
@@ -162,7 +161,7 @@ func buildRouter(c *catalog.Catalog) *router {
 		in.isAccount = in.token == "api/v2010:Account"
 		in.nParents = len(r.ParentParams())
 		for _, name := range r.ParentParams() {
-			in.parentKeys = append(in.parentKeys, snake(name))
+			in.parentKeys = append(in.parentKeys, catalog.Snake(name))
 		}
 		for _, p := range r.Properties {
 			in.props[p.Name] = p
@@ -307,25 +306,6 @@ func matchNode(n *node, parts []string, vals []string) (*route, []string) {
 		}
 	}
 	return nil, nil
-}
-
-// snake turns a Twilio parameter name into its response field name:
-// "FriendlyName" -> "friendly_name", "ServiceSid" -> "service_sid".
-func snake(s string) string {
-	var b strings.Builder
-	rs := []rune(s)
-	for i, r := range rs {
-		if unicode.IsUpper(r) {
-			if i > 0 && (unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1]) ||
-				(i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1]))) {
-				b.WriteByte('_')
-			}
-			b.WriteRune(unicode.ToLower(r))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // normName compares a parameter name with a property name: lower case,

@@ -31,7 +31,9 @@ type Adopt struct {
 	Model *spec.Model
 }
 
-var _ CustomResource = Adopt{}
+var _ Resource = Adopt{}
+
+func (Adopt) Token() string { return AdoptToken }
 
 func (Adopt) Schema() schema.ResourceSpec {
 	str := schema.TypeSpec{Type: "string"}
@@ -283,7 +285,7 @@ func listQuery(r *spec.Resource, lookup map[string]string) map[string][]string {
 	q := map[string][]string{}
 	for k, v := range lookup {
 		for _, prm := range r.Catalog.List.Params {
-			if spec.Camel(prm.Name) == k && prm.In == "query" {
+			if catalog.Camel(prm.Name) == k && prm.In == "query" {
 				q[prm.Name] = []string{v}
 			}
 		}

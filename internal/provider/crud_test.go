@@ -32,7 +32,7 @@ func (b *builder) parentOf(r *spec.Resource, param string) *spec.Resource {
 	if owner == nil {
 		return nil
 	}
-	return b.s.model.Resource(spec.Package + ":" + owner.Token())
+	return testModel().Resource(spec.Package + ":" + owner.Token())
 }
 
 // inputs are sample inputs for r: its required inputs, its ID input when the
@@ -87,10 +87,10 @@ func TestEveryResourceLifecycle(t *testing.T) {
 	s := configured(t, env)
 	b := newBuilder(t, s)
 	ctx := context.Background()
-	if len(s.model.Resources) < 140 {
-		t.Fatalf("only %d resource types", len(s.model.Resources))
+	if len(testModel().Resources) < 140 {
+		t.Fatalf("only %d resource types", len(testModel().Resources))
 	}
-	for _, r := range s.model.Resources {
+	for _, r := range testModel().Resources {
 		t.Run(r.Token, func(t *testing.T) {
 			g := generic{r: r}
 			vals, err := b.inputs(r)

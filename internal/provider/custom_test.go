@@ -41,7 +41,7 @@ func TestSubaccount(t *testing.T) {
 	// A provider configured with the sub-account's own credentials manages
 	// any product inside it.
 	subVars := map[string]string{"TWILIO_ACCOUNT_SID": created.ID, "TWILIO_AUTH_TOKEN": tok.AsString(), "TWILIO_API_URL": env.URL}
-	subSrv, err := newServer(Options{Getenv: func(k string) string { return subVars[k] }})
+	subSrv, err := newServer(Options{Resources: builtin(), Getenv: func(k string) string { return subVars[k] }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestSubaccount(t *testing.T) {
 	// and refuse other products with a message that says what to do.
 	parentVars := envFor(env)
 	parentVars["TWILIO_SUBACCOUNT_SID"] = created.ID
-	parSrv, err := newServer(Options{Getenv: func(k string) string { return parentVars[k] }})
+	parSrv, err := newServer(Options{Resources: builtin(), Getenv: func(k string) string { return parentVars[k] }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,14 @@
 // straight from the catalog: twilio:sync/v1:Service,
 // twilio:sync/v1:ServiceSyncMap, twilio:api/v2010:IncomingPhoneNumber.
 // Hand-written types live in the "index" module: twilio:index:Subaccount
-// and twilio:index:AdoptedResource (see CustomResource to add more).
+// and twilio:index:AdoptedResource (see Resource to add more).
+//
+// A provider serves exactly the resources of Options.Resources, each under
+// its Token, and refuses a token given twice: CatalogResources gives the
+// catalog's, Subaccount and Adopt are this package's hand-written ones. The
+// plugin's list lives in cmd/pulumi-resource-twilio, which also registers
+// the Serverless deployment (internal/serverless/deployment, built on this
+// package).
 //
 // Inputs are the create parameters plus the update-only ones, camelCased
 // (FriendlyName and friendly_name both give friendlyName), and the parent

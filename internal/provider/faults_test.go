@@ -31,6 +31,7 @@ func faultServer(t *testing.T, env *emulatortest.Env, wrap func(http.RoundTrippe
 		t.Fatal(err)
 	}
 	opts := Options{
+		Resources: builtin(),
 		Getenv:    func(k string) string { return vars[k] },
 		Transport: wrap(next),
 		sleep: func(_ context.Context, d time.Duration) error {
@@ -238,7 +239,7 @@ func TestResolveConfig(t *testing.T) {
 	}
 }
 
-// TestHTTPClient: the raw client custom resources use for uploads carries
+// TestHTTPClient: the raw client hand-written resources use for uploads carries
 // the credentials and reaches the emulator through the API base override.
 func TestHTTPClient(t *testing.T) {
 	t.Parallel()
@@ -269,7 +270,7 @@ func TestAPIKeyAuth(t *testing.T) {
 	})
 	vars := map[string]string{"TWILIO_ACCOUNT_SID": ac, "TWILIO_API_KEY": "SK" + strings.Repeat("3", 32),
 		"TWILIO_API_SECRET": "keysecret", "TWILIO_API_URL": env.URL}
-	s, err := newServer(Options{Getenv: func(k string) string { return vars[k] }})
+	s, err := newServer(Options{Resources: builtin(), Getenv: func(k string) string { return vars[k] }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +300,7 @@ func TestRegionAndEdge(t *testing.T) {
 	})
 	vars := map[string]string{"TWILIO_ACCOUNT_SID": "AC" + strings.Repeat("1", 32), "TWILIO_AUTH_TOKEN": "tok",
 		"TWILIO_REGION": "ie1", "TWILIO_EDGE": "dublin"}
-	s, err := newServer(Options{Getenv: func(k string) string { return vars[k] }, Transport: capture})
+	s, err := newServer(Options{Resources: builtin(), Getenv: func(k string) string { return vars[k] }, Transport: capture})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,9 +23,13 @@ type generic struct {
 	r *spec.Resource
 }
 
-var _ CustomResource = generic{}
+var _ Resource = generic{}
+
+func (g generic) Token() string { return g.r.Token }
 
 func (g generic) Schema() schema.ResourceSpec { return resourceSchema(g.r) }
+
+func (g generic) Types() map[string]schema.ComplexTypeSpec { return enumTypes(g.r) }
 
 func (g generic) Check(_ context.Context, req p.CheckRequest) (p.CheckResponse, error) {
 	vals, _ := toValues(req.Inputs)

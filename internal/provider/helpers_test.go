@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -19,6 +20,23 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/provider/spec"
 )
 
+// testModel is the spec model of the embedded catalog, built once (it is
+// read only).
+var testModel = sync.OnceValue(func() *spec.Model {
+	m, err := spec.Build(catalog.MustLoad())
+	if err != nil {
+		panic(err)
+	}
+	return m
+})
+
+// builtin are this package's resources, as cmd/pulumi-resource-twilio
+// registers them (less the Serverless deployment, which builds on this
+// package).
+func builtin() []Resource {
+	return append(CatalogResources(testModel()), Subaccount{}, Adopt{Model: testModel()})
+}
+
 // envFor is the environment a provider needs to talk to an emulator.
 func envFor(env *emulatortest.Env) map[string]string {
 	return map[string]string{
@@ -32,7 +50,7 @@ func envFor(env *emulatortest.Env) map[string]string {
 func configured(t testing.TB, env *emulatortest.Env) *server {
 	t.Helper()
 	vars := envFor(env)
-	s, err := newServer(Options{Getenv: func(k string) string { return vars[k] }})
+	s, err := newServer(Options{Resources: builtin(), Getenv: func(k string) string { return vars[k] }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func TestLifecycleOverGRPC(t *testing.T) {
 	t.Parallel()
 	env := emulatortest.New(t)
 	ctx := context.Background()
-	client := grpcProvider(t, Options{Getenv: func(string) string { return "" }})
+	client := grpcProvider(t, Options{Resources: builtin(), Getenv: func(string) string { return "" }})
 
 	args := props(map[string]any{"accountSid": env.AccountSID, "apiUrl": env.URL})
 	args["authToken"] = resource.MakeSecret(resource.NewStringProperty(env.AuthToken))
@@ -198,7 +198,7 @@ func TestLifecycleOverGRPC(t *testing.T) {
 // and the setting to fix it, over the protocol.
 func TestConfigureErrors(t *testing.T) {
 	t.Parallel()
-	client := grpcProvider(t, Options{Getenv: func(string) string { return "" }})
+	client := grpcProvider(t, Options{Resources: builtin(), Getenv: func(string) string { return "" }})
 	_, err := client.Configure(context.Background(), &rpc.ConfigureRequest{Args: marshal(t, props(map[string]any{"accountSid": "AC" + strings.Repeat("0", 32)}))})
 	if err == nil || !strings.Contains(err.Error(), "TWILIO_AUTH_TOKEN") || !strings.Contains(err.Error(), "twilio:authToken") {
 		t.Fatalf("configure without a token: %v", err)

@@ -3,18 +3,15 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
-
-	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
-	"github.com/tdeploy/twilio-deploy-action/internal/provider/spec"
 )
 
 // DefaultVersion is the plugin version when the build does not set one.
@@ -23,17 +20,15 @@ const DefaultVersion = "0.1.0"
 // Options build a provider.
 type Options struct {
 	Version string // DefaultVersion when empty
-	// Getenv reads the environment for configuration; nil means os.Getenv.
+	// Getenv reads the environment for configuration (os.Getenv in the
+	// plugin); required.
 	Getenv func(string) string
-	// Custom are the hand-written resources; nil means BuiltinCustom.
-	Custom map[string]CustomResource
-	// Extra are hand-written resources added to Custom: those of packages
-	// that build on this one (see internal/provider/plugin).
-	Extra map[string]CustomResource
+	// Resources are the resource types the provider serves, each under its
+	// Token; none means a provider that serves none. The plugin's list is
+	// in cmd/pulumi-resource-twilio.
+	Resources []Resource
 	// Transport is the innermost HTTP transport (nil: a pooled default).
 	Transport http.RoundTripper
-	// Catalog is the API description; nil means the embedded catalog.
-	Catalog *catalog.Catalog
 
 	// sleep replaces the retry wait in tests.
 	sleep func(context.Context, time.Duration) error
@@ -42,9 +37,7 @@ type Options struct {
 // server holds the provider's resources and, once configured, its API.
 type server struct {
 	opts      Options
-	model     *spec.Model
-	resources map[string]CustomResource
-	custom    map[string]CustomResource
+	resources map[string]Resource // by token
 
 	mu      sync.RWMutex
 	api     API
@@ -71,46 +64,13 @@ func newServer(opts Options) (*server, error) {
 		opts.Version = DefaultVersion
 	}
 	if opts.Getenv == nil {
-		opts.Getenv = os.Getenv
+		return nil, errors.New("provider options: Getenv is nil; pass os.Getenv to read the process environment")
 	}
-	if opts.Catalog == nil {
-		c, err := catalog.Load()
-		if err != nil {
-			return nil, err
-		}
-		opts.Catalog = c
-	}
-	m, err := spec.Build(opts.Catalog)
+	resources, err := index(opts.Resources)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Custom == nil {
-		opts.Custom = BuiltinCustom(m)
-	}
-	if len(opts.Extra) > 0 {
-		merged := make(map[string]CustomResource, len(opts.Custom)+len(opts.Extra))
-		for k, v := range opts.Custom {
-			merged[k] = v
-		}
-		for k, v := range opts.Extra {
-			if _, dup := merged[k]; dup {
-				return nil, fmt.Errorf("custom resource %s is registered twice", k)
-			}
-			merged[k] = v
-		}
-		opts.Custom = merged
-	}
-	s := &server{opts: opts, model: m, custom: opts.Custom, resources: map[string]CustomResource{}}
-	for _, r := range m.Resources {
-		s.resources[r.Token] = generic{r: r}
-	}
-	for tok, c := range opts.Custom {
-		if _, dup := s.resources[tok]; dup {
-			return nil, fmt.Errorf("custom resource %s clashes with a catalog resource", tok)
-		}
-		s.resources[tok] = c
-	}
-	return s, nil
+	return &server{opts: opts, resources: resources}, nil
 }
 
 func (s *server) provider() p.Provider {
@@ -184,24 +144,16 @@ type inputTypes struct {
 	checker typeChecker
 }
 
-func (s *server) typesOf(token string, r CustomResource) inputTypes {
+func (s *server) typesOf(token string, r Resource) inputTypes {
 	if v, ok := s.inputTypes.Load(token); ok {
 		return v.(inputTypes)
 	}
-	it := inputTypes{spec: r.Schema(), checker: typeChecker{types: map[string]schema.ComplexTypeSpec{}}}
-	switch x := r.(type) {
-	case generic:
-		it.checker.types = enumTypes(x.r)
-	case interface {
-		Types() map[string]schema.ComplexTypeSpec
-	}:
-		it.checker.types = x.Types()
-	}
+	it := inputTypes{spec: r.Schema(), checker: typeChecker{types: complexTypes(r)}}
 	s.inputTypes.Store(token, it)
 	return it
 }
 
-func (s *server) resource(t tokens.Type) (CustomResource, error) {
+func (s *server) resource(t tokens.Type) (Resource, error) {
 	r, ok := s.resources[string(t)]
 	if !ok {
 		return nil, fmt.Errorf("unknown resource type %s; see the provider's docs for the resource types it offers", t)
@@ -212,7 +164,7 @@ func (s *server) resource(t tokens.Type) (CustomResource, error) {
 // resourceAPI returns the resource and the configured API. In preview the
 // API may be unknown (credentials from resources not created yet); the
 // resources make no requests then.
-func (s *server) resourceAPI(t tokens.Type, preview bool) (CustomResource, API, error) {
+func (s *server) resourceAPI(t tokens.Type, preview bool) (Resource, API, error) {
 	r, err := s.resource(t)
 	if err != nil {
 		return nil, nil, err
@@ -231,7 +183,7 @@ func (s *server) resourceAPI(t tokens.Type, preview bool) (CustomResource, API, 
 
 func (s *server) getSchema(context.Context, p.GetSchemaRequest) (p.GetSchemaResponse, error) {
 	s.schemaOnce.Do(func() {
-		b, err := json.Marshal(PackageSchema(s.opts.Version, s.model, s.custom))
+		b, err := json.Marshal(packageSchema(s.opts.Version, s.opts.Resources))
 		s.schema, s.schemaErr = string(b), err
 	})
 	return p.GetSchemaResponse{Schema: s.schema}, s.schemaErr

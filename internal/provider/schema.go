@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"unicode"
@@ -158,9 +159,9 @@ func resourceDescription(r *spec.Resource) string {
 	return b.String()
 }
 
-// PackageSchema is the provider's schema: every catalog resource, the
-// hand-written ones, and the configuration.
-func PackageSchema(version string, m *spec.Model, custom map[string]CustomResource) schema.PackageSpec {
+// packageSchema is the provider's schema: its resources and the
+// configuration.
+func packageSchema(version string, resources []Resource) schema.PackageSpec {
 	ps := schema.PackageSpec{
 		Name:        spec.Package,
 		DisplayName: "Twilio",
@@ -189,21 +190,9 @@ func PackageSchema(version string, m *spec.Model, custom map[string]CustomResour
 		ps.Config.Variables[k.Key] = prop
 		ps.Provider.InputProperties[k.Key] = prop
 	}
-	for _, r := range m.Resources {
-		ps.Resources[r.Token] = resourceSchema(r)
-		for tok, t := range enumTypes(r) {
-			ps.Types[tok] = t
-		}
-	}
-	for tok, c := range custom {
-		ps.Resources[tok] = c.Schema()
-		if t, ok := c.(interface {
-			Types() map[string]schema.ComplexTypeSpec
-		}); ok {
-			for k, v := range t.Types() {
-				ps.Types[k] = v
-			}
-		}
+	for _, r := range resources {
+		ps.Resources[r.Token()] = r.Schema()
+		maps.Copy(ps.Types, complexTypes(r))
 	}
 	return ps
 }

@@ -19,7 +19,9 @@ const SubaccountToken = "twilio:index:Subaccount"
 // and no longer counts against the limit).
 type Subaccount struct{}
 
-var _ CustomResource = Subaccount{}
+var _ Resource = Subaccount{}
+
+func (Subaccount) Token() string { return SubaccountToken }
 
 func (Subaccount) Schema() schema.ResourceSpec {
 	str := schema.TypeSpec{Type: "string"}

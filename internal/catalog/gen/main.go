@@ -86,9 +86,9 @@ func suffixFor(r *catalog.Resource, i int) string {
 	for j := len(segs) - 1; j >= 0; j-- {
 		if s := segs[j]; s != "" && !strings.HasPrefix(s, "{") {
 			if i == 2 {
-				return camel(s)
+				return catalog.Pascal(s)
 			}
-			return camel(s) + strconv.Itoa(i)
+			return catalog.Pascal(s) + strconv.Itoa(i)
 		}
 	}
 	return strconv.Itoa(i)
@@ -294,7 +294,7 @@ func (d *doc) fill(r *catalog.Resource) error {
 		r.Update = d.op(inst.Post, r.InstancePath)
 		r.Delete = d.op(inst.Delete, r.InstancePath)
 		if m := lastPlaceholder.FindStringSubmatch(trimJSON(r.InstancePath)); m != nil {
-			r.IDField = snake(m[1])
+			r.IDField = catalog.Snake(m[1])
 		}
 	}
 
@@ -475,7 +475,7 @@ func (d *doc) op(o *operation, path string) *catalog.Operation {
 }
 
 func (d *doc) param(name string, s *schema, desc string) *catalog.Param {
-	p := &catalog.Param{Name: name, Description: firstSentence(desc)}
+	p := &catalog.Param{Name: name, Description: catalog.FirstSentence(desc)}
 	rs := d.resolve(s)
 	if rs == nil {
 		p.Type = "string"
@@ -494,14 +494,14 @@ func (d *doc) param(name string, s *schema, desc string) *catalog.Param {
 }
 
 func (d *doc) property(name string, s *schema) *catalog.Property {
-	p := &catalog.Property{Name: name, Description: firstSentence(s.Description)}
+	p := &catalog.Property{Name: name, Description: catalog.FirstSentence(s.Description)}
 	rs := d.resolve(s)
 	if rs == nil {
 		p.Type = "object"
 		return p
 	}
 	if p.Description == "" {
-		p.Description = firstSentence(rs.Description)
+		p.Description = catalog.FirstSentence(rs.Description)
 	}
 	p.Type, p.Format, p.Enum = typeOf(rs), rs.Format, rs.Enum
 	if rs.Type == "array" {
@@ -533,19 +533,6 @@ func typeOf(s *schema) string {
 	return "object"
 }
 
-// firstSentence keeps descriptions short: the catalog is embedded in every
-// binary, and the first sentence is what a reference table shows.
-func firstSentence(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.Index(s, ". "); i >= 0 {
-		s = s[:i+1]
-	}
-	if len(s) > 300 {
-		s = s[:297] + "..."
-	}
-	return s
-}
-
 // naming maps a schema name to a module and type:
 // "sync.v1.service.sync_map" gives "sync/v1" and "ServiceSyncMap";
 // "api.v2010.account.incoming_phone_number" gives "api/v2010" and
@@ -553,7 +540,7 @@ func firstSentence(s string) string {
 func naming(schemaName, product, version string) (string, string) {
 	segs := strings.Split(schemaName, ".")
 	if len(segs) < 3 {
-		return moduleName(product) + "/" + moduleName(version), camel(segs[len(segs)-1])
+		return moduleName(product) + "/" + moduleName(version), catalog.Pascal(segs[len(segs)-1])
 	}
 	module := segs[0] + "/" + segs[1]
 	rest := segs[2:]
@@ -569,7 +556,7 @@ func naming(schemaName, product, version string) (string, string) {
 		if prev != "" && strings.HasPrefix(s, prev+"_") {
 			short = strings.TrimPrefix(s, prev+"_")
 		}
-		b.WriteString(camel(short))
+		b.WriteString(catalog.Pascal(short))
 		prev = s
 	}
 	return module, b.String()
@@ -578,38 +565,4 @@ func naming(schemaName, product, version string) (string, string) {
 // moduleName makes a Pulumi module segment: lower case, underscores.
 func moduleName(s string) string {
 	return strings.ToLower(strings.NewReplacer("-", "_", ".", "_").Replace(s))
-}
-
-func camel(s string) string {
-	var b strings.Builder
-	up := true
-	for _, r := range s {
-		switch {
-		case r == '_' || r == '-' || r == ' ':
-			up = true
-		case up:
-			b.WriteString(strings.ToUpper(string(r)))
-			up = false
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// snake turns a path placeholder into its response field: "PhoneNumber"
-// gives "phone_number".
-func snake(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if r >= 'A' && r <= 'Z' {
-			if i > 0 && !(s[i-1] >= 'A' && s[i-1] <= 'Z') {
-				b.WriteByte('_')
-			}
-			b.WriteRune(r + ('a' - 'A'))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -62,9 +62,4 @@ func TestNaming(t *testing.T) {
 			t.Errorf("naming(%q) = %q, %q; want %q, %q", c.schema, m, typ, c.module, c.typ)
 		}
 	}
-	for in, want := range map[string]string{"Sid": "sid", "PhoneNumber": "phone_number", "Key": "key", "WebhookType": "webhook_type", "id": "id"} {
-		if got := snake(in); got != want {
-			t.Errorf("snake(%q) = %q, want %q", in, got, want)
-		}
-	}
 }

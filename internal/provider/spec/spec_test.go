@@ -19,25 +19,8 @@ func model(t *testing.T) *Model {
 	return m
 }
 
-func TestCamel(t *testing.T) {
+func TestPropertyName(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct{ in, want string }{
-		{"FriendlyName", "friendlyName"},
-		{"friendly_name", "friendlyName"},
-		{"Push.ApnCredentialSid", "pushApnCredentialSid"},
-		{"sid", "sid"},
-		{"URL", "url"},
-		{"SIPDomain", "sipDomain"},
-		{"VoiceCallerIdLookup", "voiceCallerIdLookup"},
-		{"voice_caller_id_lookup", "voiceCallerIdLookup"},
-	} {
-		t.Run(tc.in, func(t *testing.T) {
-			t.Parallel()
-			if got := Camel(tc.in); got != tc.want {
-				t.Errorf("Camel(%q) = %q, want %q", tc.in, got, tc.want)
-			}
-		})
-	}
 	if got := PropertyName("id"); got != "twilioId" {
 		t.Errorf(`PropertyName("id") = %q`, got)
 	}

@@ -15,7 +15,7 @@ import (
 )
 
 // pluginDir is bin/, where make tools puts the shipped plugin, which
-// serves twilio:serverless:Deployment (internal/provider/plugin).
+// serves twilio:serverless:Deployment (cmd/pulumi-resource-twilio registers it).
 func pluginDir(tb testing.TB) string {
 	tb.Helper()
 	return testenv.BinDir(tb, testenv.PulumiTools...)

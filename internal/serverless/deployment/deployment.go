@@ -2,9 +2,9 @@
 // provider: it translates Pulumi's property maps to the serverless
 // package's lifecycle and Twilio calls to the provider's configured API.
 //
-// Register it in the provider's custom resources:
+// Register it with the provider, as cmd/pulumi-resource-twilio does:
 //
-//	custom[serverless.Token] = deployment.Resource(deployment.Options{})
+//	provider.Options{Resources: []provider.Resource{deployment.Resource(deployment.Options{})}}
 package deployment
 
 import (
@@ -35,16 +35,18 @@ type Options struct {
 	Parallelism int
 }
 
-// Deployment implements provider.CustomResource.
+// Deployment implements provider.Resource.
 type Deployment struct {
 	opts Options
 }
 
-var _ provider.CustomResource = (*Deployment)(nil)
+var _ provider.Resource = (*Deployment)(nil)
 
-// Resource returns the resource for the provider's custom resources, under
-// serverless.Token.
+// Resource returns the resource for the provider's Options.Resources.
 func Resource(opts Options) *Deployment { return &Deployment{opts: opts} }
+
+// Token implements provider.Resource: serverless.Token.
+func (d *Deployment) Token() string { return serverless.Token }
 
 func (d *Deployment) core(ctx context.Context, api provider.API) *serverless.Resource {
 	base := d.opts.BaseDir
@@ -62,7 +64,7 @@ func (d *Deployment) core(ctx context.Context, api provider.API) *serverless.Res
 	}
 }
 
-// Schema implements provider.CustomResource.
+// Schema implements provider.Resource.
 func (d *Deployment) Schema() schema.ResourceSpec {
 	str := schema.TypeSpec{Type: "string"}
 	strMap := schema.TypeSpec{Type: "object", AdditionalProperties: &str}
@@ -287,7 +289,7 @@ func wireOfOutputs(o serverless.Outputs) wire {
 	return w
 }
 
-// Check implements provider.CustomResource. It reads the project folder
+// Check implements provider.Resource. It reads the project folder
 // (never the network) and resolves every default, so the engine's diff and
 // preview show the files that change.
 func (d *Deployment) Check(ctx context.Context, req p.CheckRequest) (p.CheckResponse, error) {
@@ -319,7 +321,7 @@ func (d *Deployment) Check(ctx context.Context, req p.CheckRequest) (p.CheckResp
 	return p.CheckResponse{Inputs: keepSecrets(m, req.Inputs), Failures: fails}, nil
 }
 
-// Diff implements provider.CustomResource: files are listed by path
+// Diff implements provider.Resource: files are listed by path
 // (files["/sms/reply"]) so that a preview shows what will be uploaded or
 // dropped.
 func (d *Deployment) Diff(ctx context.Context, req p.DiffRequest) (p.DiffResponse, error) {
@@ -374,7 +376,7 @@ func filesKey(path string) string {
 	return "files[" + string(b) + "]"
 }
 
-// Create implements provider.CustomResource.
+// Create implements provider.Resource.
 func (d *Deployment) Create(ctx context.Context, api provider.API, req p.CreateRequest) (p.CreateResponse, error) {
 	w, known, err := decode(req.Properties)
 	if err != nil {
@@ -401,7 +403,7 @@ func (d *Deployment) Create(ctx context.Context, api provider.API, req p.CreateR
 	return p.CreateResponse{ID: out.EnvironmentSID, Properties: keepSecrets(m, req.Properties)}, nil
 }
 
-// Update implements provider.CustomResource.
+// Update implements provider.Resource.
 func (d *Deployment) Update(ctx context.Context, api provider.API, req p.UpdateRequest) (p.UpdateResponse, error) {
 	old, _, err := decode(req.State)
 	if err != nil {
@@ -433,7 +435,7 @@ func (d *Deployment) Update(ctx context.Context, api provider.API, req p.UpdateR
 	return p.UpdateResponse{Properties: keepSecrets(m, req.Inputs)}, nil
 }
 
-// Read implements provider.CustomResource (refresh).
+// Read implements provider.Resource (refresh).
 func (d *Deployment) Read(ctx context.Context, api provider.API, req p.ReadRequest) (p.ReadResponse, error) {
 	old, _, err := decode(req.Properties)
 	if err != nil {
@@ -458,7 +460,7 @@ func (d *Deployment) Read(ctx context.Context, api provider.API, req p.ReadReque
 	return p.ReadResponse{ID: req.ID, Properties: m, Inputs: in}, nil
 }
 
-// Delete implements provider.CustomResource.
+// Delete implements provider.Resource.
 func (d *Deployment) Delete(ctx context.Context, api provider.API, req p.DeleteRequest) error {
 	old, _, err := decode(req.Properties)
 	if err != nil {

@@ -1,4 +1,4 @@
-package provider_test
+package main
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/provider"
-	"github.com/tdeploy/twilio-deploy-action/internal/provider/plugin"
+	"github.com/tdeploy/twilio-deploy-action/internal/serverless"
 	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
 )
 
@@ -24,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite testdata/schema.json and docs/r
 
 func testSchema(t *testing.T) (schema.PackageSpec, []byte) {
 	t.Helper()
-	prov, err := provider.New(plugin.Options("0.1.0", func(string) string { return "" }))
+	prov, err := newProvider("0.1.0", func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,9 +44,8 @@ func testSchema(t *testing.T) (schema.PackageSpec, []byte) {
 	return ps, pretty.Bytes()
 }
 
-// TestSchema compares the plugin's schema (as cmd/pulumi-resource-twilio
-// assembles it) with its golden copy and binds it with Pulumi's own schema
-// checker.
+// TestSchema compares the plugin's schema (as newProvider assembles it) with
+// its golden copy and binds it with Pulumi's own schema checker.
 func TestSchema(t *testing.T) {
 	ps, got := testSchema(t)
 	golden := filepath.Join("testdata", "schema.json")
@@ -57,10 +56,10 @@ func TestSchema(t *testing.T) {
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test ./internal/provider -run TestSchema -update)", err)
+		t.Fatalf("%v (run go test ./cmd/pulumi-resource-twilio -run TestSchema -update)", err)
 	}
 	if !bytes.Equal(want, got) {
-		t.Errorf("schema differs from %s; review and run go test ./internal/provider -run 'TestSchema|TestDocs' -update", golden)
+		t.Errorf("schema differs from %s; review and run go test ./cmd/pulumi-resource-twilio -run 'TestSchema|TestDocs' -update", golden)
 	}
 	_, diags, err := schema.BindSpec(ps, noLoader{}, schema.ValidationOptions{})
 	if err != nil {
@@ -92,7 +91,7 @@ func TestSchema(t *testing.T) {
 func TestDocs(t *testing.T) {
 	ps, _ := testSchema(t)
 	dir := filepath.Join(testenv.RepoRoot(t), "docs", "reference")
-	docs := provider.ReferenceDocs(ps)
+	docs := referenceDocs(ps)
 	if *update {
 		if err := os.RemoveAll(dir); err != nil {
 			t.Fatal(err)
@@ -116,12 +115,40 @@ func TestDocs(t *testing.T) {
 		want = append(want, name)
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil || !bytes.Equal(got, b) {
-			t.Errorf("docs/reference/%s is stale; run go test ./internal/provider -run TestDocs -update", name)
+			t.Errorf("docs/reference/%s is stale; run go test ./cmd/pulumi-resource-twilio -run TestDocs -update", name)
 		}
 	}
 	sort.Strings(want)
 	if len(onDisk) != len(want) {
 		t.Errorf("docs/reference has %v, want %v", onDisk, want)
+	}
+}
+
+// TestDeploymentSchema checks the Serverless deployment's schema with
+// Pulumi's own checker, inside the plugin's package schema.
+func TestDeploymentSchema(t *testing.T) {
+	t.Parallel()
+	ps, _ := testSchema(t)
+	pkg, diags, err := schema.BindSpec(ps, noLoader{}, schema.ValidationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range diags {
+		t.Errorf("schema: %v", d)
+	}
+	r, ok := pkg.GetResource(serverless.Token)
+	if !ok {
+		t.Fatalf("schema lacks %s", serverless.Token)
+	}
+	secret, replace := map[string]bool{}, map[string]bool{}
+	for _, p := range r.InputProperties {
+		secret[p.Name] = p.Secret
+	}
+	for _, p := range r.Properties {
+		replace[p.Name] = p.WillReplaceOnChanges
+	}
+	if !secret["variables"] || !replace["serviceName"] || !replace["environment"] || replace["path"] {
+		t.Errorf("secret %v, replace %v", secret, replace)
 	}
 }
 

@@ -1,18 +1,23 @@
-package provider
+package main
 
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
 )
 
-// ReferenceDocs renders the package schema as Markdown: an index
-// (README.md) and one file per module ("sync-v1.md"). TestDocs keeps docs/
-// in step with the schema (go test ./internal/provider -run TestDocs -update).
-func ReferenceDocs(ps schema.PackageSpec) map[string][]byte {
+// referenceDocs renders the package schema as Markdown: an index
+// (README.md) and one file per module ("sync-v1.md"). TestDocs keeps
+// docs/reference in step with the schema
+// (go test ./cmd/pulumi-resource-twilio -run TestDocs -update).
+func referenceDocs(ps schema.PackageSpec) map[string][]byte {
 	modules := map[string][]string{}
 	for tok := range ps.Resources {
 		mod := strings.Split(tok, ":")[1]
@@ -32,7 +37,7 @@ func ReferenceDocs(ps schema.PackageSpec) map[string][]byte {
 		"Design, configuration and semantics: [../provider.md](../provider.md).\n\n", ps.Version)
 	fmt.Fprintf(&idx, "%d resource types in %d modules.\n\n", len(ps.Resources), len(names))
 	fmt.Fprintf(&idx, "## Configuration\n\n| Key | Description |\n|---|---|\n")
-	for _, k := range sortedKeys(ps.Config.Variables) {
+	for _, k := range slices.Sorted(maps.Keys(ps.Config.Variables)) {
 		v := ps.Config.Variables[k]
 		sec := ""
 		if v.Secret {
@@ -72,7 +77,7 @@ func writeResource(b *bytes.Buffer, tok string, rs schema.ResourceSpec, types ma
 	}
 	if len(rs.InputProperties) > 0 {
 		fmt.Fprintf(b, "| Input | Type | Notes | Description |\n|---|---|---|---|\n")
-		for _, k := range sortedKeys(rs.InputProperties) {
+		for _, k := range slices.Sorted(maps.Keys(rs.InputProperties)) {
 			ps := rs.InputProperties[k]
 			var notes []string
 			if req[k] {
@@ -84,12 +89,12 @@ func writeResource(b *bytes.Buffer, tok string, rs schema.ResourceSpec, types ma
 			if ps.Secret {
 				notes = append(notes, "secret")
 			}
-			fmt.Fprintf(b, "| `%s` | %s | %s | %s |\n", k, typeName(ps.TypeSpec, types), strings.Join(notes, ", "), cell(firstSentence(ps.Description)))
+			fmt.Fprintf(b, "| `%s` | %s | %s | %s |\n", k, typeName(ps.TypeSpec, types), strings.Join(notes, ", "), cell(catalog.FirstSentence(ps.Description)))
 		}
 		b.WriteString("\n")
 	}
 	var outs []string
-	for _, k := range sortedKeys(rs.Properties) {
+	for _, k := range slices.Sorted(maps.Keys(rs.Properties)) {
 		if _, isInput := rs.InputProperties[k]; isInput {
 			continue
 		}
@@ -125,28 +130,7 @@ func typeName(t schema.TypeSpec, types map[string]schema.ComplexTypeSpec) string
 	return t.Type
 }
 
-// firstSentence keeps the reference short; the schema has the rest.
-func firstSentence(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.Index(s, ". "); i >= 0 && i < 240 {
-		s = s[:i+1]
-	}
-	if len(s) > 240 {
-		s = s[:237] + "..."
-	}
-	return s
-}
-
 func cell(s string) string {
 	s = strings.ReplaceAll(s, "\n", " ")
 	return strings.ReplaceAll(s, "|", "\\|")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -1,4 +1,4 @@
-package plugin
+package main
 
 import (
 	"context"
@@ -23,7 +23,7 @@ import (
 // the right types, unknown values, or secrets around valid values pass.
 func TestCheckTypes(t *testing.T) {
 	t.Parallel()
-	prov, err := provider.New(Options("0.0.1", func(string) string { return "" }))
+	prov, err := newProvider("0.0.1", func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
