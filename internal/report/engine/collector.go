@@ -32,6 +32,10 @@
 //     engine does: a step that ended without failing.
 //   - DiagnosticEvent with severity error, ErrorEvent: Report.Error.
 //   - The pulumi:pulumi:Stack resource's outputs: Report.Outputs.
+//
+// LiveLog is the stream's second consumer: the job log as the events
+// arrive (a group of lines, then the annotations), written through the
+// narrow Commands interface (Workflow: go-githubactions).
 package engine
 
 import (
