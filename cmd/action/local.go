@@ -49,10 +49,6 @@ func runLocal(ctx context.Context, sub string, args []string, vars map[string]st
 		}
 		*branch = strings.TrimSpace(string(out))
 	}
-	target, err := naming.Resolve(*branch, nil, *stackName)
-	if err != nil {
-		return err
-	}
 	wd, err := filepath.Abs(filepath.Join(dir, *workDir))
 	if filepath.IsAbs(*workDir) {
 		wd = *workDir
@@ -60,37 +56,13 @@ func runLocal(ctx context.Context, sub string, args []string, vars map[string]st
 	if err != nil {
 		return err
 	}
-	env := maps.Clone(vars)
-	fileVars, _, err := stack.ReadEnvFile(wd, naming.StackName(*branch))
-	if err != nil {
-		return err
-	}
-	for k, v := range fileVars {
-		if suffix, ok := strings.CutPrefix(k, "TWILIO_"); ok && isCredentialSuffix(suffix) {
-			k = target.SecretPrefix + suffix // plain names act for this branch
-		}
-		if k == "TWILIO_API_URL" && *apiURL == "" {
-			*apiURL = v
-			continue
-		}
-		if _, set := env[k]; !set {
-			env[k] = v
-		}
-	}
-	if *apiURL == "" {
-		*apiURL = env["TWILIO_API_URL"]
-	}
 	op := sub
 	if sub == "watch" {
 		op = "up"
 	}
-	job := action.Job{
-		Inputs: action.Inputs{Command: op, WorkDir: wd, StackName: *stackName, TwilioAPIURL: *apiURL,
-			CommentMode: action.CommentUpdate, PRParent: "PARENT"},
-		Event:  action.Event{Name: "workflow_dispatch", Ref: "refs/heads/" + *branch},
-		GitHub: action.GitHub{Runner: env["GITHUB_ACTIONS"] == "true", Debug: env["RUNNER_DEBUG"] == "1"},
-		Dir:    dir, Env: env,
-		Reporter: action.Terminal{W: deps.Stdout},
+	job, err := localJob(op, *branch, wd, *stackName, *apiURL, vars, deps.Stdout)
+	if err != nil {
+		return err
 	}
 	if sub != "watch" {
 		return action.Run(ctx, job, deps)
@@ -113,6 +85,44 @@ func runLocal(ctx context.Context, sub string, args []string, vars map[string]st
 			}
 		}
 	}
+}
+
+// localJob is the job of a local run: op dispatched on branch, for the
+// program in wd, with the process environment vars and the branch's env
+// file, the summary printed to stdout.
+func localJob(op, branch, wd, stackName, apiURL string, vars map[string]string, stdout io.Writer) (action.Job, error) {
+	target, err := naming.Resolve(branch, nil, stackName)
+	if err != nil {
+		return action.Job{}, err
+	}
+	env := maps.Clone(vars)
+	fileVars, _, err := stack.ReadEnvFile(wd, naming.StackName(branch))
+	if err != nil {
+		return action.Job{}, err
+	}
+	for k, v := range fileVars {
+		if suffix, ok := strings.CutPrefix(k, "TWILIO_"); ok && isCredentialSuffix(suffix) {
+			k = target.SecretPrefix + suffix // plain names act for this branch
+		}
+		if k == "TWILIO_API_URL" && apiURL == "" {
+			apiURL = v
+			continue
+		}
+		if _, set := env[k]; !set {
+			env[k] = v
+		}
+	}
+	if apiURL == "" {
+		apiURL = env["TWILIO_API_URL"]
+	}
+	return action.Job{
+		Inputs: action.Inputs{Command: op, WorkDir: wd, StackName: stackName, TwilioAPIURL: apiURL,
+			CommentMode: action.CommentUpdate, PRParent: "PARENT"},
+		Event:  action.Event{Name: "workflow_dispatch", Ref: "refs/heads/" + branch},
+		GitHub: action.GitHub{Runner: env["GITHUB_ACTIONS"] == "true", Debug: env["RUNNER_DEBUG"] == "1"},
+		Dir:    wd, Env: env,
+		Reporter: action.Terminal{W: stdout},
+	}, nil
 }
 
 func isCredentialSuffix(s string) bool {

@@ -354,3 +354,72 @@ func TestReporters(t *testing.T) {
 		t.Errorf("terminal wrote %q", buf.String())
 	}
 }
+
+// fakeParent is a parent account with no sub-accounts until one is
+// created.
+type fakeParent struct {
+	mu      sync.Mutex
+	created []string
+}
+
+func (p *fakeParent) Active(context.Context, string) ([]prenv.Subaccount, error) { return nil, nil }
+
+func (p *fakeParent) Create(_ context.Context, name string) (prenv.Subaccount, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.created = append(p.created, name)
+	return prenv.Subaccount{SID: "AC99999999999999999999999999999999", AuthToken: "subtoken0123456789abcdef01234567"}, nil
+}
+
+func (p *fakeParent) Close(context.Context, string) error {
+	return errors.New("not closed in this test")
+}
+
+func (p *fakeParent) Closed(context.Context, string) (bool, error) { return false, nil }
+
+// TestFlowPREnvironment: an opened pull request with pr-environments gets
+// a new sub-account of the parent, and up runs on its stack with the
+// sub-account's credentials, refreshing (the account is new).
+func TestFlowPREnvironment(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: p\nruntime: yaml\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	rec, parent, eng := &Recorder{}, &fakeParent{}, &fakeEngine{events: created(apitype.OpCreate)}
+	deps := fakeDeps(t, &out)
+	deps.Engine = eng
+	var parentSID string
+	deps.PRParent = func(c creds.Credentials, apiURL string) (prenv.Parent, error) {
+		parentSID = c.AccountSID
+		return parent, nil
+	}
+	var comments int
+	deps.Comment = func(context.Context, CommentRequest) (string, error) { comments++; return "https://c", nil }
+	job := Job{
+		Inputs: Inputs{WorkDir: ".", CommentMode: CommentUpdate, GitHubToken: "ghs_token", PRParent: "PARENT", PREnvironments: true,
+			Secrets: `{"TWILIO_PARENT_ACCOUNT_SID":"AC11111111111111111111111111111111","TWILIO_PARENT_AUTH_TOKEN":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"}`},
+		Event: Event{Name: "pull_request", Ref: "refs/pull/3/merge", BaseRef: "main", Payload: []byte(
+			`{"action":"opened","number":3,"pull_request":{"number":3,"base":{"ref":"main","repo":{"full_name":"o/r"}},"head":{"ref":"x","repo":{"full_name":"o/r"}}}}`)},
+		GitHub: GitHub{Repository: "o/r"}, Dir: dir,
+		Env:      map[string]string{"PULUMI_BACKEND_URL": "file://" + dir},
+		Reporter: rec, ReportFailures: true,
+	}
+	if err := Run(t.Context(), job, deps); err != nil {
+		t.Fatalf("err = %v\n%s", err, out.String())
+	}
+	if parentSID != "AC11111111111111111111111111111111" || !cmp.Equal(parent.created, []string{"o/r#3"}) {
+		t.Errorf("parent %s, created %v", parentSID, parent.created)
+	}
+	runs := eng.runs()
+	if len(runs) != 1 || runs[0].Stack != "pr-3" || !runs[0].Refresh || runs[0].Env["TWILIO_ACCOUNT_SID"] != "AC99999999999999999999999999999999" {
+		t.Fatalf("engine runs %+v", runs)
+	}
+	if !strings.Contains(out.String(), "pull request #3: created sub-account AC99999999999999999999999999999999 (o/r#3)\n") {
+		t.Errorf("log:\n%s", out.String())
+	}
+	if rec.Outputs["subaccount-sid"] != "AC99999999999999999999999999999999" || rec.Outputs["operation"] != "up" || comments != 1 {
+		t.Errorf("outputs %v, %d comments", rec.Outputs, comments)
+	}
+}
