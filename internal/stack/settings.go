@@ -23,8 +23,12 @@
 //
 // Environment: the Pulumi CLI, the YAML language host and the provider run
 // with Settings.Env (the Action's environment without the secrets input and
-// other branches' credentials, then the branch's env file, then the Twilio
-// variables the Action sets, in increasing precedence).
+// other branches' credentials, completed by PrepareEnv, then the branch's
+// env file (ReadEnvFile), then the Twilio variables the Action sets, in
+// increasing precedence). What else the Action knows of Pulumi is here
+// too: where the CLI is (Root, NewCLI, the Engine the flow drives), what
+// makes a folder a project (HasProject), where the CLI keeps its login
+// (PulumiHome).
 package stack
 
 import (
