@@ -9,8 +9,9 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
 )
 
-// Inputs are the action.yml inputs, read from INPUT_* variables the way the
-// runner passes them (upper case, hyphens kept: INPUT_WORK-DIR).
+// Inputs are the action.yml inputs: ReadInputs reads them from the INPUT_*
+// variables the runner passes (upper case, hyphens kept: INPUT_WORK-DIR);
+// local mode and the demo fill them in directly.
 type Inputs struct {
 	Command         string
 	WorkDir         string
