@@ -6,14 +6,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/tdeploy/twilio-deploy-action/examples"
@@ -40,9 +38,12 @@ type demoStep struct {
 // main (preview, and the comment it would post), the merge's push to main
 // (up), a push to the feature branch (up into its own environment), the
 // nightly drift check of main, and the feature branch's deletion
-// (destroy, stack removed). The action itself runs exactly as in a
-// workflow, through action.Run with INPUT_* and GITHUB_* variables.
-func runDemo(ctx context.Context, base action.Env, w io.Writer) error {
+// (destroy, stack removed). The action itself runs as in a workflow,
+// through action.Run, with the job each event would give (the outputs and
+// summary kept in memory) and deps, the real engine and a comment poster
+// that keeps the comment instead. vars is the process environment.
+func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) error {
+	w := deps.Stdout
 	start := time.Now()
 	tmp, err := os.MkdirTemp("", "twilio-deploy-demo-")
 	if err != nil {
@@ -108,53 +109,39 @@ func runDemo(ctx context.Context, base action.Env, w io.Writer) error {
 			map[string]any{"ref": "feature/new-ivr", "ref_type": "branch", "repository": repoJSON}, "summary"},
 	}
 
-	keep := []string{}
-	for _, kv := range base.Environ {
-		k, _, _ := strings.Cut(kv, "=")
-		if k == "PATH" || k == "HOME" || k == "TMPDIR" || k == "PULUMI_ROOT" || k == "RUNNER_DEBUG" {
-			keep = append(keep, kv)
+	env := map[string]string{
+		"PULUMI_BACKEND_URL": "file://" + filepath.ToSlash(filepath.Join(tmp, "state")), "PULUMI_HOME": filepath.Join(tmp, "home"),
+		"PULUMI_CONFIG_PASSPHRASE": "demo-passphrase", "PULUMI_SKIP_UPDATE_CHECK": "true",
+	}
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "PULUMI_ROOT", "RUNNER_DEBUG"} {
+		if v, ok := vars[k]; ok {
+			env[k] = v
 		}
 	}
-	// The runner consumes ::add-mask:: commands; a terminal would print them.
-	base.Stdout = dropMaskCommands{w}
 	var comment string
+	deps.Comment = func(ctx context.Context, req action.CommentRequest) (string, error) {
+		comment = report.Markdown(req.Report, report.Options{Secrets: req.Secrets})
+		return "", nil
+	}
 	for i, st := range steps {
 		stepStart := time.Now()
 		fmt.Fprintf(w, "==> [%d/%d] %s\n", i+1, len(steps), st.title)
-		dir := filepath.Join(tmp, fmt.Sprintf("step%d", i+1))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
 		payload, _ := json.Marshal(st.payload)
-		evPath, outPath, sumPath := filepath.Join(dir, "event.json"), filepath.Join(dir, "output"), filepath.Join(dir, "summary.md")
-		if err := os.WriteFile(evPath, payload, 0o644); err != nil {
-			return err
+		rec := &action.Recorder{}
+		job := action.Job{
+			Inputs: action.Inputs{WorkDir: ".", Secrets: string(secretsJSON), TwilioAPIURL: emuURL,
+				GitHubToken: "demo-token-not-used", CommentMode: action.CommentUpdate, PRParent: "PARENT"},
+			Event: action.Event{Name: st.event, Payload: payload, Ref: st.ref, BaseRef: st.baseRef, SHA: "9d8c7b6a5f4e3d2c1b0a99887766554433221100"},
+			// Not Runner: a terminal would print the ::add-mask:: commands.
+			GitHub:   action.GitHub{Repository: "tdeploy/ivr", ServerURL: "https://github.com", RunID: "1", Workspace: repo, Debug: env["RUNNER_DEBUG"] == "1"},
+			Dir:      repo,
+			Env:      env,
+			Reporter: rec, ReportFailures: true,
 		}
-		env := base
-		env.Environ = append(append([]string{}, keep...),
-			"GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME="+st.event, "GITHUB_EVENT_PATH="+evPath,
-			"GITHUB_REF="+st.ref, "GITHUB_BASE_REF="+st.baseRef, "GITHUB_SHA=9d8c7b6a5f4e3d2c1b0a99887766554433221100",
-			"GITHUB_REPOSITORY=tdeploy/ivr", "GITHUB_WORKSPACE="+repo, "GITHUB_OUTPUT="+outPath, "GITHUB_STEP_SUMMARY="+sumPath,
-			"GITHUB_SERVER_URL=https://github.com", "GITHUB_RUN_ID=1",
-			"PULUMI_BACKEND_URL=file://"+filepath.ToSlash(filepath.Join(tmp, "state")), "PULUMI_HOME="+filepath.Join(tmp, "home"),
-			"PULUMI_CONFIG_PASSPHRASE=demo-passphrase", "PULUMI_SKIP_UPDATE_CHECK=true",
-			"INPUT_WORK-DIR=.", "INPUT_SECRETS="+string(secretsJSON), "INPUT_TWILIO-API-URL="+emuURL,
-			"INPUT_GITHUB-TOKEN=demo-token-not-used", "INPUT_COMMENT-MODE=update")
-		env.Comment = func(ctx context.Context, req action.CommentRequest) (string, error) {
-			comment = report.Markdown(req.Report, report.Options{Secrets: req.Secrets})
-			return "", nil
-		}
-		if err := action.Run(ctx, env); err != nil {
+		if err := action.Run(ctx, job, deps); err != nil {
 			return fmt.Errorf("step %d (%s): %w", i+1, st.title, err)
 		}
-		b, err := os.ReadFile(outPath)
-		if err != nil {
-			return err
-		}
-		outs, err := action.ParseOutputFile(b)
-		if err != nil {
-			return err
-		}
+		outs := rec.Outputs
 		fmt.Fprintf(w, "    operation=%s stack=%s changes=%s (%.1fs)\n", outs["operation"], outs["stack"], outs["changes"], time.Since(stepStart).Seconds())
 		switch st.show {
 		case "comment":
@@ -196,21 +183,4 @@ func randHex() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// dropMaskCommands leaves out the ::add-mask:: lines (each Write is whole
-// lines: the action writes line by line).
-type dropMaskCommands struct{ w io.Writer }
-
-func (d dropMaskCommands) Write(p []byte) (int, error) {
-	var keep []string
-	for _, l := range strings.SplitAfter(string(p), "\n") {
-		if !strings.HasPrefix(l, "::add-mask::") {
-			keep = append(keep, l)
-		}
-	}
-	if _, err := io.WriteString(d.w, strings.Join(keep, "")); err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }

@@ -17,7 +17,6 @@ import (
 	syncv1 "github.com/twilio/twilio-go/rest/sync/v1"
 
 	"github.com/tdeploy/twilio-deploy-action/examples"
-	"github.com/tdeploy/twilio-deploy-action/internal/action"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
 	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment/fakegithub"
@@ -180,7 +179,7 @@ func (w *world) step(event, ref, baseRef string, payload any, extra ...string) s
 	}
 	if b, err := os.ReadFile(outPath); err == nil {
 		w.outputs = append(w.outputs, string(b))
-		if r.outputs, err = action.ParseOutputFile(b); err != nil {
+		if r.outputs, err = testenv.ParseOutputFile(b); err != nil {
 			w.t.Fatal(err)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
+	"maps"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -28,9 +28,11 @@ var localCommands = map[string]bool{"preview": true, "up": true, "refresh": true
 // the file may be named as the repository secrets (TWILIO_DEV_ACCOUNT_SID)
 // or plainly (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY,
 // TWILIO_API_SECRET), as the npm scripts this replaces used them; the
-// process environment wins over the file. `watch` runs up, then again
-// every time a file of the program changes, until interrupted.
-func runLocal(ctx context.Context, sub string, args []string, env action.Env, stderr io.Writer) error {
+// process environment (vars) wins over the file. The job is built here:
+// in a terminal, the summary is printed, there are no outputs, and a
+// failure is its error line. `watch` runs up, then again every time a
+// file of the program changes, until interrupted.
+func runLocal(ctx context.Context, sub string, args []string, vars map[string]string, dir string, deps action.Deps, stderr io.Writer) error {
 	fl := flag.NewFlagSet("action "+sub, flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	branch := fl.String("branch", "", "branch whose environment to use (default: the checked-out git branch)")
@@ -47,62 +49,29 @@ func runLocal(ctx context.Context, sub string, args []string, env action.Env, st
 		}
 		*branch = strings.TrimSpace(string(out))
 	}
-	target, err := naming.Resolve(*branch, nil, *stackName)
-	if err != nil {
-		return err
-	}
-	wd, err := filepath.Abs(filepath.Join(env.Dir, *workDir))
+	wd, err := filepath.Abs(filepath.Join(dir, *workDir))
 	if filepath.IsAbs(*workDir) {
 		wd = *workDir
 	}
 	if err != nil {
 		return err
 	}
-	environ := append([]string{}, env.Environ...)
-	has := map[string]bool{}
-	for _, kv := range environ {
-		k, _, _ := strings.Cut(kv, "=")
-		has[k] = true
-	}
-	envFile := filepath.Join(wd, stack.EnvFileName(naming.StackName(*branch)))
-	if f, err := os.Open(envFile); err == nil {
-		vars, err := stack.ParseEnvFile(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("read %s: %w", envFile, err)
-		}
-		for k, v := range vars {
-			if suffix, ok := strings.CutPrefix(k, "TWILIO_"); ok && isCredentialSuffix(suffix) {
-				k = target.SecretPrefix + suffix // plain names act for this branch
-			}
-			if k == "TWILIO_API_URL" && *apiURL == "" {
-				*apiURL = v
-				continue
-			}
-			if !has[k] {
-				environ = append(environ, k+"="+v)
-				has[k] = true
-			}
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
 	op := sub
 	if sub == "watch" {
 		op = "up"
 	}
-	environ = append(environ, "GITHUB_EVENT_NAME=workflow_dispatch", "GITHUB_REF=refs/heads/"+*branch,
-		"INPUT_COMMAND="+op, "INPUT_WORK-DIR="+wd, "INPUT_STACK-NAME="+*stackName, "INPUT_TWILIO-API-URL="+*apiURL,
-		"GITHUB_OUTPUT=", "GITHUB_STEP_SUMMARY=", "GITHUB_EVENT_PATH=", "GITHUB_WORKSPACE=")
-	env.Environ = environ
+	job, err := localJob(op, *branch, wd, *stackName, *apiURL, vars, deps.Stdout)
+	if err != nil {
+		return err
+	}
 	if sub != "watch" {
-		return action.Run(ctx, env)
+		return action.Run(ctx, job, deps)
 	}
 	for {
-		if err := action.Run(ctx, env); err != nil && ctx.Err() != nil {
+		if err := action.Run(ctx, job, deps); err != nil && ctx.Err() != nil {
 			return nil
 		}
-		fmt.Fprintf(env.Stdout, "watching %s for changes (Ctrl-C to stop)\n", wd)
+		fmt.Fprintf(deps.Stdout, "watching %s for changes (Ctrl-C to stop)\n", wd)
 		before := snapshot(wd)
 		for {
 			select {
@@ -111,11 +80,49 @@ func runLocal(ctx context.Context, sub string, args []string, env action.Env, st
 			case <-time.After(500 * time.Millisecond):
 			}
 			if now := snapshot(wd); now != before {
-				fmt.Fprintln(env.Stdout, "change detected: deploying")
+				fmt.Fprintln(deps.Stdout, "change detected: deploying")
 				break
 			}
 		}
 	}
+}
+
+// localJob is the job of a local run: op dispatched on branch, for the
+// program in wd, with the process environment vars and the branch's env
+// file, the summary printed to stdout.
+func localJob(op, branch, wd, stackName, apiURL string, vars map[string]string, stdout io.Writer) (action.Job, error) {
+	target, err := naming.Resolve(branch, nil, stackName)
+	if err != nil {
+		return action.Job{}, err
+	}
+	env := maps.Clone(vars)
+	fileVars, _, err := stack.ReadEnvFile(wd, naming.StackName(branch))
+	if err != nil {
+		return action.Job{}, err
+	}
+	for k, v := range fileVars {
+		if suffix, ok := strings.CutPrefix(k, "TWILIO_"); ok && isCredentialSuffix(suffix) {
+			k = target.SecretPrefix + suffix // plain names act for this branch
+		}
+		if k == "TWILIO_API_URL" && apiURL == "" {
+			apiURL = v
+			continue
+		}
+		if _, set := env[k]; !set {
+			env[k] = v
+		}
+	}
+	if apiURL == "" {
+		apiURL = env["TWILIO_API_URL"]
+	}
+	return action.Job{
+		Inputs: action.Inputs{Command: op, WorkDir: wd, StackName: stackName, TwilioAPIURL: apiURL,
+			CommentMode: action.CommentUpdate, PRParent: "PARENT"},
+		Event:  action.Event{Name: "workflow_dispatch", Ref: "refs/heads/" + branch},
+		GitHub: action.GitHub{Runner: env["GITHUB_ACTIONS"] == "true", Debug: env["RUNNER_DEBUG"] == "1"},
+		Dir:    wd, Env: env,
+		Reporter: action.Terminal{W: stdout},
+	}, nil
 }
 
 func isCredentialSuffix(s string) bool {

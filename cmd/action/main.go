@@ -1,6 +1,7 @@
 // Command action is the twilio-deploy-action entrypoint: run by GitHub's
-// Docker runner with INPUT_* and GITHUB_* variables (see package action),
-// or by hand:
+// Docker runner with INPUT_* and GITHUB_* variables (read into an
+// action.Job by action.FromEnv), or by hand (local mode and the demo build
+// their action.Job directly):
 //
 //	action --version   its version and the Pulumi CLI and provider it uses
 //	action --demo      the main job on this machine: emulator, no accounts
@@ -12,9 +13,11 @@ package main
 import (
 	"context"
 	"debug/buildinfo"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -23,8 +26,14 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/action"
+	"github.com/tdeploy/twilio-deploy-action/internal/creds"
+	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
+	"github.com/tdeploy/twilio-deploy-action/internal/prenv/twilioparent"
+	"github.com/tdeploy/twilio-deploy-action/internal/stack"
+	"github.com/tdeploy/twilio-deploy-action/internal/twiliocheck"
 )
 
 // version is set at build time: -ldflags "-X main.version=v1.2.3".
@@ -79,41 +88,44 @@ func run(ctx context.Context, args []string, environ []string, stdout, stderr io
 		return 1
 	}
 	wd, _ := os.Getwd()
-	env := action.Env{Environ: environ, Stdout: stdout, Dir: wd, Executable: exe}
+	vars := action.EnvMap(environ)
+	root := stack.Root(vars["PULUMI_ROOT"], exe)
+	deps := action.Deps{
+		Stdout: stdout, PulumiRoot: root, Engine: stack.NewCLI(root),
+		CheckCredentials: twiliocheck.Check,
+		Comment:          action.GitHubComment(&http.Client{Timeout: 60 * time.Second}),
+		PRParent: func(c creds.Credentials, apiURL string) (prenv.Parent, error) {
+			return twilioparent.New(c, apiURL)
+		},
+	}
 	switch {
 	case *showVersion:
-		if err := printVersion(ctx, stdout, env); err != nil {
+		if err := printVersion(ctx, stdout, root); err != nil {
 			fmt.Fprintf(stderr, "action: %v\n", err)
 			return 1
 		}
 		return 0
 	case fl.NArg() > 0:
-		if err := runLocal(ctx, fl.Arg(0), fl.Args()[1:], env, stderr); err != nil {
+		if err := runLocal(ctx, fl.Arg(0), fl.Args()[1:], vars, wd, deps, stderr); err != nil {
 			fmt.Fprintf(stderr, "action %s: %v\n", fl.Arg(0), err)
 			return 1
 		}
 		return 0
 	case *demo:
-		if err := runDemo(ctx, env, stdout); err != nil {
+		if err := runDemo(ctx, vars, deps); err != nil {
 			fmt.Fprintf(stderr, "demo: %v\n", err)
 			return 1
 		}
 		return 0
 	}
-	if err := action.Run(ctx, env); err != nil {
-		// Run wrote it as an ::error annotation already.
+	if err := action.Run(ctx, action.FromEnv(environ, wd), deps); err != nil {
+		if errors.Is(err, action.ErrMissing) {
+			fmt.Fprintf(stderr, "%v\n", err)
+		}
+		// Run wrote any other error as an ::error annotation already.
 		return 1
 	}
 	return 0
-}
-
-func pulumiRoot(env action.Env) string {
-	for _, kv := range env.Environ {
-		if v, ok := strings.CutPrefix(kv, "PULUMI_ROOT="); ok && v != "" {
-			return v
-		}
-	}
-	return filepath.Dir(filepath.Dir(env.Executable))
 }
 
 var ldflagsVersion = regexp.MustCompile(`-X[= ]'?main\.version=([^' ]+)`)
@@ -121,8 +133,8 @@ var ldflagsVersion = regexp.MustCompile(`-X[= ]'?main\.version=([^' ]+)`)
 // printVersion runs `pulumi version` and reads the provider's version from
 // its build information (the -X main.version the build stamped), so
 // nothing has to start the plugin.
-func printVersion(ctx context.Context, w io.Writer, env action.Env) error {
-	bin := filepath.Join(pulumiRoot(env), "bin")
+func printVersion(ctx context.Context, w io.Writer, root string) error {
+	bin := filepath.Join(root, "bin")
 	fmt.Fprintf(w, "twilio-deploy-action %s\n", version)
 	out, err := exec.CommandContext(ctx, filepath.Join(bin, "pulumi"), "version").Output()
 	if err != nil {

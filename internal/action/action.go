@@ -1,13 +1,24 @@
-// Package action is the Action's flow: read the inputs and the event,
-// decide the operation (package event), name the stack and the secrets
-// (package naming), read, mask and check the credentials (packages creds
-// and twiliocheck), run Pulumi (package stack), and report: step outputs,
-// the job summary, the pull request comment (package ghcomment). With
+// Package action is the Action's decision flow: from the inputs and the
+// event, decide the operation (package event), name the stack and the
+// secrets (package naming), read and mask the credentials (package creds)
+// and have them checked (Deps.CheckCredentials), run Pulumi (Deps.Engine,
+// with settings package stack builds the environment of), and report:
+// step outputs and the job summary (Job.Reporter), the pull request
+// comment (Deps.Comment), the live log (package report/engine). With
 // pr-environments, a pull request runs in its own sub-account of the
-// parent account (package prenv; prenv.go here).
+// parent account (package prenv, Deps.PRParent; prenv.go here).
 //
-// Run takes its whole environment in Env, so tests call it in-process;
-// cmd/action only wires the real process to it.
+// A run is Run(ctx, job, deps). The Job is plain data: the inputs, the
+// event, the GitHub context, the working dir, the variables for Pulumi,
+// where the outputs and the summary go. FromEnv reads it from the
+// runner's environment, the one place INPUT_* and GITHUB_* are read;
+// cmd/action's local mode and demo build it directly. Deps are the world:
+// the log, the Pulumi root and engine (stack.CLI), the credential check,
+// the comment poster and the parent account of pull request environments,
+// all required (a missing one is ErrMissing, never a default) and passed
+// in by main; tests pass fakes. The package knows nothing of Pulumi's
+// files or variables (package stack) and calls neither Twilio nor GitHub
+// itself but through Deps (GitHubComment is the poster main passes).
 package action
 
 import (
@@ -17,7 +28,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -25,7 +35,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/sethvargo/go-githubactions"
 
@@ -38,28 +47,7 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/report"
 	"github.com/tdeploy/twilio-deploy-action/internal/report/engine"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
-	"github.com/tdeploy/twilio-deploy-action/internal/twiliocheck"
 )
-
-// Env is everything Run reads from the process.
-type Env struct {
-	Environ []string // KEY=VALUE, as os.Environ
-	Stdout  io.Writer
-	Dir     string // working directory; GITHUB_WORKSPACE wins when set
-	// PulumiRoot is the folder holding bin/pulumi (and the YAML host and
-	// provider next to it). Empty: $PULUMI_ROOT, else the parent of the
-	// folder holding Executable.
-	PulumiRoot string
-	Executable string
-	// CheckCredentials proves credentials work; nil means twiliocheck.Check.
-	CheckCredentials func(ctx context.Context, c creds.Credentials, apiURL string) error
-	// Comment posts the pull request comment; nil means the GitHub API
-	// through package ghcomment.
-	Comment CommentFunc
-	// PRParent opens the parent account of pull request environments;
-	// nil means the Twilio API through package twilioparent.
-	PRParent func(c creds.Credentials, apiURL string) (prenv.Parent, error)
-}
 
 // CommentRequest is one sticky pull request comment to write.
 type CommentRequest struct {
@@ -84,26 +72,20 @@ var ErrForbidden = errors.New("GitHub refused the comment")
 // skipped (with a warning) so they cannot overwrite them.
 var fixedOutputs = []string{"stack", "branch", "operation", "changes", "drift", "summary", "comment-url", "subaccount-sid"}
 
-func getenvFrom(environ []string) func(string) string {
-	m := make(map[string]string, len(environ))
-	for _, kv := range environ {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			m[k] = v
-		}
-	}
-	return func(k string) string { return m[k] }
-}
-
 // Run runs the Action once. A nil error means exit 0 (also for events
 // that deploy nothing); the error, when not nil, has been written as an
-// ::error annotation already.
-func Run(ctx context.Context, env Env) error {
-	getenv := getenvFrom(env.Environ)
+// ::error annotation already, but for a missing dependency (ErrMissing).
+func Run(ctx context.Context, job Job, deps Deps) error {
+	if err := deps.check(job); err != nil {
+		return err
+	}
 	secrets := mask.New()
-	masked := newMaskWriter(env.Stdout, secrets)
+	masked := newMaskWriter(deps.Stdout, secrets)
 	defer masked.Flush()
-	gha := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(masked))
-	r := &runner{env: env, getenv: getenv, gha: gha, out: masked, secrets: secrets, start: time.Now()}
+	// The log's commands only: nothing of the process is read (the step
+	// outputs and summary go through job.Reporter).
+	gha := githubactions.New(githubactions.WithGetenv(func(string) string { return "" }), githubactions.WithWriter(masked))
+	r := &runner{job: job, deps: deps, gha: gha, out: masked, secrets: secrets, start: time.Now()}
 	err := r.run(ctx)
 	r.handBack()
 	if err != nil {
@@ -134,14 +116,9 @@ func (r *runner) failure(err error) string {
 	return err.Error()
 }
 
-type cmdResult struct {
-	cmd auto.PulumiCommand
-	err error
-}
-
 type runner struct {
-	env    Env
-	getenv func(string) string
+	job    Job
+	deps   Deps
 	gha    *githubactions.Action
 	out    *mask.Writer
 	in     Inputs
@@ -170,7 +147,7 @@ type runner struct {
 // phase writes how long the run has taken so far, as a ::debug:: line
 // (shown when the workflow runs with debug logging, RUNNER_DEBUG=1).
 func (r *runner) phase(name string) {
-	if r.getenv("RUNNER_DEBUG") == "1" {
+	if r.job.GitHub.Debug {
 		r.gha.Debugf("%s at %dms", name, time.Since(r.start).Milliseconds())
 	}
 }
@@ -190,7 +167,9 @@ func nothingRan(op, branch, stack string) map[string]string {
 func (r *runner) skip(msg string) error {
 	r.reported = true
 	r.gha.Noticef("%s", msg)
-	r.summary("> [!NOTE]\n> " + msg + "\n")
+	if err := r.summary("> [!NOTE]\n> " + msg + "\n"); err != nil {
+		return err
+	}
 	return r.setOutputs(nothingRan(string(event.None), r.plan.Branch, r.target.Stack))
 }
 
@@ -204,7 +183,7 @@ func (r *runner) mask(v string) {
 	r.masked[v] = true
 	// Only the runner consumes ::add-mask::; in a terminal (local mode)
 	// the command would print the value it hides.
-	if r.getenv("GITHUB_ACTIONS") == "true" {
+	if r.job.GitHub.Runner {
 		r.gha.AddMask(v)
 	}
 	r.secrets.Add(v)
@@ -229,7 +208,7 @@ func (r *runner) run(ctx context.Context) error {
 }
 
 func (r *runner) steps(ctx context.Context) error {
-	in, inErr := ReadInputs(r.getenv)
+	in, inErr := r.job.Inputs, r.job.ReadErr
 	r.in = in
 	if in.GitHubToken != "" {
 		r.mask(in.GitHubToken)
@@ -237,17 +216,9 @@ func (r *runner) steps(ctx context.Context) error {
 	if inErr != nil && !KeepsPlan(inErr) {
 		return inErr // the plan itself depends on the input
 	}
-	var err error
-
-	var payload []byte
-	if p := r.getenv("GITHUB_EVENT_PATH"); p != "" {
-		if payload, err = os.ReadFile(p); err != nil {
-			return fmt.Errorf("read the event payload: %w", err)
-		}
-	}
+	ev := r.job.Event
 	plan, err := event.Decide(event.Input{
-		Name: r.getenv("GITHUB_EVENT_NAME"), Payload: payload,
-		Ref: r.getenv("GITHUB_REF"), BaseRef: r.getenv("GITHUB_BASE_REF"), SHA: r.getenv("GITHUB_SHA"),
+		Name: ev.Name, Payload: ev.Payload, Ref: ev.Ref, BaseRef: ev.BaseRef, SHA: ev.SHA,
 		Command: in.Command, PREnvironments: in.PREnvironments,
 	})
 	if err != nil {
@@ -280,22 +251,19 @@ func (r *runner) steps(ctx context.Context) error {
 		}
 	}
 
-	if err := r.checkWorkDir(); err != nil {
-		return err
+	if !stack.HasProject(workDir(r.job.Dir, r.in.WorkDir)) {
+		return fmt.Errorf("work-dir %s has no Pulumi.yaml; set the work-dir input to the folder of your Pulumi program", r.in.WorkDir)
 	}
-	// Start the CLI check while the credentials are read and checked.
-	cmdc := make(chan cmdResult, 1)
-	go func() {
-		c, err := stack.NewCommand(r.pulumiRoot())
-		cmdc <- cmdResult{c, err}
-	}()
+	// Find the CLI while the credentials are read and checked.
+	cli := make(chan error, 1)
+	go func() { cli <- r.deps.Engine.Find() }()
 
 	secrets, notStrings, err := creds.ParseSecrets(in.Secrets)
 	if err != nil {
 		return err
 	}
 	r.secretsInput = secrets
-	cr, err := creds.Lookup(r.target.SecretPrefix, creds.Source{Env: envMap(r.env.Environ), Secrets: secrets, NotStrings: notStrings}, r.mask)
+	cr, err := creds.Lookup(r.target.SecretPrefix, creds.Source{Env: r.job.Env, Secrets: secrets, NotStrings: notStrings}, r.mask)
 	if err != nil {
 		var me *creds.MissingError
 		if errors.As(err, &me) && plan.PullRequest != nil && plan.PullRequest.Fork {
@@ -317,83 +285,44 @@ func (r *runner) steps(ctx context.Context) error {
 		return err
 	}
 	apiURL := in.TwilioAPIURL
-	if apiURL == "" {
-		apiURL = r.getenv("TWILIO_API_URL")
-	}
 	if plan.PREnvironment {
-		return r.prEnvironment(ctx, cr, apiURL, cmdc, secrets)
+		return r.prEnvironment(ctx, cr, apiURL, cli, secrets)
 	}
-	check := r.env.CheckCredentials
-	if check == nil {
-		check = twiliocheck.Check
-	}
-	if err := check(ctx, cr, apiURL); err != nil {
+	if err := r.deps.CheckCredentials(ctx, cr, apiURL); err != nil {
 		return err
 	}
 	r.phase("credentials checked")
-	cmd := <-cmdc
+	err = <-cli
 	r.phase("pulumi CLI found")
-	if cmd.err != nil {
-		return cmd.err
+	if err != nil {
+		return err
 	}
 
 	s, err := r.settings(cr, apiURL)
 	if err != nil {
 		return err
 	}
-	return r.operate(ctx, cmd.cmd, s, cr, secrets)
+	return r.operate(ctx, s, cr, secrets)
 }
 
 // handBack gives what the run created under the workspace and the home
 // folder to the workspace's owner: GitHub runs the image as root, the job's
-// later steps as the runner's user (package handback). Local mode (no
-// GITHUB_WORKSPACE) runs as the user already.
+// later steps as the runner's user (package handback), when the job asks
+// (Job.HandBack).
 func (r *runner) handBack() {
-	ws := r.getenv("GITHUB_WORKSPACE")
-	if ws == "" {
+	if !r.job.HandBack {
 		return
 	}
+	ws, home := r.job.GitHub.Workspace, r.job.Env["HOME"]
 	// The file system's clock is coarser than time.Now: a second of slack.
-	res, err := handback.Give(ws, r.start.Add(-time.Second), ws, r.getenv("HOME"))
+	res, err := handback.Give(ws, r.start.Add(-time.Second), ws, home)
 	if err != nil {
 		r.gha.Warningf("could not give the files this step wrote under %s and %s to uid %d: %v; later steps may not be able to change them",
-			ws, r.getenv("HOME"), res.UID, err)
+			ws, home, res.UID, err)
 	}
 	if res.Changed > 0 {
 		r.gha.Debugf("gave %d files and folders to uid %d", res.Changed, res.UID)
 	}
-}
-
-func (r *runner) checkWorkDir() error {
-	wd := r.workDir()
-	for _, name := range []string{"Pulumi.yaml", "Pulumi.yml"} {
-		if _, err := os.Stat(filepath.Join(wd, name)); err == nil {
-			return nil
-		}
-	}
-	return fmt.Errorf("work-dir %s has no Pulumi.yaml; set the work-dir input to the folder of your Pulumi program", r.in.WorkDir)
-}
-
-func (r *runner) pulumiRoot() string {
-	if r.env.PulumiRoot != "" {
-		return r.env.PulumiRoot
-	}
-	if v := r.getenv("PULUMI_ROOT"); v != "" {
-		return v
-	}
-	return filepath.Dir(filepath.Dir(r.env.Executable))
-}
-
-func (r *runner) workDir() string {
-	dir := r.in.WorkDir
-	if filepath.IsAbs(dir) {
-		return dir
-	}
-	base := r.getenv("GITHUB_WORKSPACE")
-	if base == "" {
-		base = r.env.Dir
-	}
-	return filepath.Join(base, dir)
 }
 
 // isCredentialName matches the variables that hold Twilio credentials:
@@ -417,18 +346,8 @@ func Scrubbed(k string) bool {
 	return k == "INPUT_SECRETS" || k == "INPUT_GITHUB-TOKEN" || k == "INPUT_GITHUB_TOKEN" || isCredentialName(k)
 }
 
-func envMap(environ []string) map[string]string {
-	m := make(map[string]string, len(environ))
-	for _, kv := range environ {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			m[k] = v
-		}
-	}
-	return m
-}
-
 func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, error) {
-	wd := r.workDir()
+	wd := workDir(r.job.Dir, r.in.WorkDir)
 	cfg, err := stack.ParseConfig(r.in.Config)
 	if err != nil {
 		return stack.Settings{}, err
@@ -439,37 +358,24 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 		}
 	}
 	env := map[string]string{}
-	for k, v := range envMap(r.env.Environ) {
+	for k, v := range r.job.Env {
 		if !Scrubbed(k) {
 			env[k] = v
 		}
 	}
-	// The CLI is told the Pulumi home the login check reads (see
-	// stack.PulumiHome): on its own it would use /etc/passwd's home.
-	if home := stack.PulumiHome(env); home != "" {
-		env["PULUMI_HOME"] = home
+	if err := stack.PrepareEnv(env, r.deps.PulumiRoot); err != nil {
+		return stack.Settings{}, err
 	}
-	if env["PULUMI_BACKEND_URL"] == "" && env["PULUMI_ACCESS_TOKEN"] == "" && !loggedIn(env["PULUMI_HOME"]) {
-		return stack.Settings{}, errors.New("no Pulumi backend: set PULUMI_BACKEND_URL (file://, s3://, gs://, azblob://) or PULUMI_ACCESS_TOKEN (Pulumi Cloud) in the step's env")
-	}
-	if env["PULUMI_SKIP_UPDATE_CHECK"] == "" {
-		env["PULUMI_SKIP_UPDATE_CHECK"] = "true"
-	}
-	// The Docker image holds the YAML host and the provider next to the CLI.
-	root := filepath.Join(r.pulumiRoot(), "bin")
-	env["PATH"] = root + string(os.PathListSeparator) + env["PATH"]
 
 	envName := naming.StackName(r.target.Branch)
 	if r.plan.PREnvironment {
 		envName = r.target.Stack // never the base branch's file
 	}
-	envFile := filepath.Join(wd, stack.EnvFileName(envName))
-	if f, err := os.Open(envFile); err == nil {
-		vars, err := stack.ParseEnvFile(f)
-		f.Close()
-		if err != nil {
-			return stack.Settings{}, fmt.Errorf("read %s: %w", filepath.Base(envFile), err)
-		}
+	vars, envFile, err := stack.ReadEnvFile(wd, envName)
+	if err != nil {
+		return stack.Settings{}, err
+	}
+	if vars != nil {
 		names := slices.Sorted(func(yield func(string) bool) {
 			for k := range vars {
 				if !yield(k) {
@@ -485,15 +391,13 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 					want, ok = apiURL, true
 				}
 				if !ok || want != vars[k] {
-					r.gha.Warningf("%s sets %s; ignored: the action sets it from the checked credentials", filepath.Base(envFile), k)
+					r.gha.Warningf("%s sets %s; ignored: the action sets it from the checked credentials", envFile, k)
 				}
 				continue
 			}
 			env[k] = vars[k]
 		}
-		fmt.Fprintf(r.out, "read %d variables from %s\n", len(names), filepath.Base(envFile))
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return stack.Settings{}, fmt.Errorf("read %s: %w", filepath.Base(envFile), err)
+		fmt.Fprintf(r.out, "read %d variables from %s\n", len(names), envFile)
 	}
 	for k, v := range cr.Env() {
 		env[k] = v
@@ -511,15 +415,6 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 		PreviewFirst: r.plan.Operation == event.Up,
 		Trace:        r.phase,
 	}, nil
-}
-
-// loggedIn reports whether `pulumi login` was run with the Pulumi home.
-func loggedIn(home string) bool {
-	if home == "" {
-		return false
-	}
-	b, err := os.ReadFile(filepath.Join(home, "credentials.json"))
-	return err == nil && bytes.Contains(b, []byte(`"current"`))
 }
 
 // scrubList is the raw values removed from everything the Action writes.
@@ -543,7 +438,7 @@ func scrubList(cr creds.Credentials, secrets map[string]string, token string, cf
 	return slices.Compact(out)
 }
 
-func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Settings, cr creds.Credentials, secrets map[string]string) error {
+func (r *runner) operate(ctx context.Context, s stack.Settings, cr creds.Credentials, secrets map[string]string) error {
 	// One set of secrets for the log and the report alike.
 	for _, v := range scrubList(cr, secrets, r.in.GitHubToken, s.Config) {
 		r.secrets.Add(v)
@@ -551,24 +446,25 @@ func (r *runner) operate(ctx context.Context, cmd auto.PulumiCommand, s stack.Se
 	scrub := r.secrets.Values()
 	op := string(s.Operation)
 	base := report.Report{
-		Repo: r.getenv("GITHUB_REPOSITORY"), ProgramPath: filepath.ToSlash(filepath.Clean(r.in.WorkDir)),
+		Repo: r.job.GitHub.Repository, ProgramPath: filepath.ToSlash(filepath.Clean(r.in.WorkDir)),
 		Stack: s.Stack, Branch: s.Branch, Environment: strings.TrimSuffix(strings.TrimPrefix(r.target.SecretPrefix, naming.SecretPrefixBase), "_"),
 		Commit: r.plan.SHA, Operation: op, RunURL: r.runURL(),
 	}
 	col := engine.NewCollector(base)
-	lg := newEngineLog(r.out, r.gha, fmt.Sprintf("pulumi %s %s", op, s.Stack))
+	cmds := engine.Workflow(r.gha)
+	lg := engine.NewLiveLog(r.out, cmds, fmt.Sprintf("pulumi %s %s", op, s.Stack))
 	// An up's preview has its own log group and report, used when it
 	// fails; its group closes when the up's first event arrives.
 	preCol := engine.NewCollector(base)
-	preLog := newEngineLog(r.out, r.gha, fmt.Sprintf("pulumi preview %s (before up)", s.Stack))
+	preLog := engine.NewLiveLog(r.out, cmds, fmt.Sprintf("pulumi preview %s (before up)", s.Stack))
 	preDone := sync.OnceFunc(preLog.Close)
-	lg.counts = func() map[string]int { return col.Report().Counts }
-	preLog.counts = func() map[string]int { return preCol.Report().Counts }
-	preLog.ambientSeen = lg.ambientSeen
+	lg.CountWith(func() map[string]int { return col.Report().Counts })
+	preLog.CountWith(func() map[string]int { return preCol.Report().Counts })
+	preLog.ShareAmbientNotice(lg)
 	if s.PreviewFirst {
 		s.PreviewSinks = []stack.Sink{preCol.Add, preLog.Event}
 	}
-	res, runErr := stack.Run(ctx, cmd, s,
+	res, runErr := r.deps.Engine.Run(ctx, s,
 		func(e events.EngineEvent) { preDone(); col.Add(e) },
 		func(e events.EngineEvent) { lg.Event(e) })
 	var preErr *stack.PreviewError
@@ -670,7 +566,9 @@ func (r *runner) publish(ctx context.Context, rep *report.Report, scrub []string
 	}
 	r.phase("comment done")
 	outs["summary"] = md
-	r.summary(md)
+	if err := r.summary(md); err != nil && runErr == nil {
+		runErr = err
+	}
 	if err := r.setOutputs(outs); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -682,8 +580,8 @@ func (r *runner) publish(ctx context.Context, rep *report.Report, scrub []string
 // as the comment, the job summary and the outputs. A failure to publish
 // is a warning: the run has failed already, with err.
 func (r *runner) fail(ctx context.Context, err error) {
-	if r.getenv("GITHUB_STEP_SUMMARY") == "" && r.getenv("GITHUB_OUTPUT") == "" && r.plan.PullRequest == nil {
-		return // outside the runner (local mode): the error line says it all
+	if !r.job.ReportFailures && r.plan.PullRequest == nil {
+		return // in a terminal (local mode): the error line says it all
 	}
 	st := r.target.Stack
 	if st == "" {
@@ -695,7 +593,7 @@ func (r *runner) fail(ctx context.Context, err error) {
 		}
 	}
 	rep := &report.Report{
-		Repo: r.getenv("GITHUB_REPOSITORY"), ProgramPath: filepath.ToSlash(filepath.Clean(r.in.WorkDir)),
+		Repo: r.job.GitHub.Repository, ProgramPath: filepath.ToSlash(filepath.Clean(r.in.WorkDir)),
 		Stack: st, Branch: r.plan.Branch, Environment: strings.TrimSuffix(strings.TrimPrefix(r.target.SecretPrefix, naming.SecretPrefixBase), "_"),
 		Commit: r.plan.SHA, Operation: string(r.plan.Operation), Result: report.ResultFailed, Error: err.Error(), RunURL: r.runURL(),
 	}
@@ -739,18 +637,14 @@ func previewFailed(rep *report.Report) *report.Report {
 	return rep
 }
 
-// summary appends to the job summary; outside the runner (local mode)
-// it prints the Markdown instead.
-func (r *runner) summary(md string) {
-	if r.getenv("GITHUB_STEP_SUMMARY") == "" {
-		fmt.Fprintf(r.out, "\n%s\n", md)
-		return
-	}
-	r.gha.AddStepSummary(r.secrets.String(md))
+// summary appends to the job summary, masked.
+func (r *runner) summary(md string) error {
+	return r.job.Reporter.AddSummary(r.secrets.String(md))
 }
 
 func (r *runner) runURL() string {
-	server, repo, id := r.getenv("GITHUB_SERVER_URL"), r.getenv("GITHUB_REPOSITORY"), r.getenv("GITHUB_RUN_ID")
+	gh := r.job.GitHub
+	server, repo, id := gh.ServerURL, gh.Repository, gh.RunID
 	if server == "" || repo == "" || id == "" {
 		return ""
 	}
@@ -765,16 +659,12 @@ func (r *runner) comment(ctx context.Context, rep *report.Report, scrub []string
 	if r.in.GitHubToken == "" {
 		return "", fmt.Errorf("%w: no github-token input", ErrForbidden)
 	}
-	owner, repo, _ := strings.Cut(r.getenv("GITHUB_REPOSITORY"), "/")
-	apiURL := r.getenv("GITHUB_API_URL")
+	owner, repo, _ := strings.Cut(r.job.GitHub.Repository, "/")
+	apiURL := r.job.GitHub.APIURL
 	if apiURL == "" {
 		apiURL = "https://api.github.com"
 	}
-	post := r.env.Comment
-	if post == nil {
-		post = postComment
-	}
-	return post(ctx, CommentRequest{
+	return r.deps.Comment(ctx, CommentRequest{
 		APIURL: apiURL, Token: r.in.GitHubToken, Owner: owner, Repo: repo, PR: pr.Number,
 		ProgramPath: rep.ProgramPath, Stack: rep.Stack, Mode: r.in.CommentMode, Report: rep, Secrets: scrub,
 	})
@@ -791,25 +681,8 @@ func changesJSON(counts map[string]int) string {
 	return string(b)
 }
 
-func (r *runner) setOutputs(outs map[string]string) (err error) {
-	if r.getenv("GITHUB_OUTPUT") == "" {
-		return nil // outside the runner: the log and summary say it all
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("write step outputs: %v", p)
-		}
-	}()
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range outs {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		r.gha.SetOutput(k, outs[k])
-	}
-	return nil
+func (r *runner) setOutputs(outs map[string]string) error {
+	return r.job.Reporter.SetOutputs(outs)
 }
 
 // newMaskWriter is the job log: the run's secrets masked (package mask),

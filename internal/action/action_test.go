@@ -11,8 +11,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
@@ -20,6 +18,7 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/mask"
 	"github.com/tdeploy/twilio-deploy-action/internal/naming"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
+	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
 )
 
 func getenv(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -65,30 +64,6 @@ func TestReadInputs(t *testing.T) {
 	}
 }
 
-func TestParseOutputFile(t *testing.T) {
-	t.Parallel()
-	var buf bytes.Buffer
-	dir := t.TempDir()
-	path := filepath.Join(dir, "out")
-	gha := githubactions.New(githubactions.WithGetenv(getenv(map[string]string{"GITHUB_OUTPUT": path})), githubactions.WithWriter(&buf))
-	gha.SetOutput("one", "1")
-	gha.SetOutput("md", "# title\n\nline")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := ParseOutputFile(append(b, []byte("plain=x\n")...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(map[string]string{"one": "1", "md": "# title\n\nline", "plain": "x"}, got); d != "" {
-		t.Error(d)
-	}
-	if _, err := ParseOutputFile([]byte("a<<EOF\nx\n")); err == nil {
-		t.Error("unterminated block accepted")
-	}
-}
-
 func TestMaskWriter(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
@@ -125,47 +100,6 @@ func TestChangesJSON(t *testing.T) {
 	}
 	if got := changesJSON(nil); got != "{}" {
 		t.Error(got)
-	}
-}
-
-func TestEngineLog(t *testing.T) {
-	t.Parallel()
-	var buf bytes.Buffer
-	gha := githubactions.New(githubactions.WithWriter(&buf))
-	l := newEngineLog(&buf, gha, "pulumi up main")
-	urn := "urn:pulumi:main::ivr::twilio:sync/v1:Service::state"
-	for _, e := range []apitype.EngineEvent{
-		{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "warning", Message: "using pulumi-resource-twilio from $PATH at /bin/x"}},
-		{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "warning", Message: "using pulumi-resource-twilio from $PATH at /bin/x"}},
-		{ResourcePreEvent: &apitype.ResourcePreEvent{Metadata: apitype.StepEventMetadata{Op: "update", URN: urn, Type: "twilio:sync/v1:Service", Diffs: []string{"friendlyName"}}}},
-		{ResourcePreEvent: &apitype.ResourcePreEvent{Metadata: apitype.StepEventMetadata{Op: "same", URN: urn, Type: "twilio:sync/v1:Service"}}},
-		{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "info", Message: "hello from the program\n"}},
-		{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "error", URN: urn, Message: "\x1b[31mTwilio error 20001\x1b[0m\nsecond line"}},
-		{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "warning", Message: "deprecated 50%"}},
-		{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "info", Message: "::set-output name=x::y"}},
-		{SummaryEvent: &apitype.SummaryEvent{ResourceChanges: map[apitype.OpType]int{"update": 1, "same": 2}, DurationSeconds: 3}},
-	} {
-		l.Event(events.EngineEvent{EngineEvent: e})
-	}
-	l.Close()
-	want := `::group::pulumi up main
-using pulumi-resource-twilio from $PATH at /bin/x
-update   twilio:sync/v1:Service state [friendlyName]
-hello from the program
-error: state: Twilio error 20001
-second line
-warning: deprecated 50%
- ::set-output name=x::y
-summary: 1 update, 2 same in 3s
-::endgroup::
-::warning title=pulumi up main::deprecated 50%25
-::error title=pulumi up main%3A state (twilio%3Async/v1%3AService)::Twilio error 20001%0Asecond line
-`
-	if d := cmp.Diff(want, buf.String()); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	if !strings.Contains(l.Log(), "update   twilio:sync/v1:Service state") || strings.Contains(l.Log(), "::group::") {
-		t.Errorf("raw log = %q", l.Log())
 	}
 }
 
@@ -228,11 +162,12 @@ func TestRunWithoutPulumi(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: p\nruntime: yaml\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			err := Run(t.Context(), Env{Environ: environ, Stdout: &out, Dir: dir, PulumiRoot: t.TempDir(),
-				CheckCredentials: func(ctx context.Context, c creds.Credentials, apiURL string) error {
-					checked = true
-					return tt.checkErr
-				}})
+			deps := fakeDeps(t, &out)
+			deps.CheckCredentials = func(ctx context.Context, c creds.Credentials, apiURL string) error {
+				checked = true
+				return tt.checkErr
+			}
+			err := Run(t.Context(), FromEnv(environ, dir), deps)
 			if tt.wantErr == "" && err != nil {
 				t.Fatalf("err = %v\n%s", err, out.String())
 			}
@@ -252,7 +187,7 @@ func TestRunWithoutPulumi(t *testing.T) {
 				// reported as a failed operation, not only annotated.
 				sum, _ := os.ReadFile(sumPath)
 				b, _ := os.ReadFile(outPath)
-				outs, perr := ParseOutputFile(b)
+				outs, perr := testenv.ParseOutputFile(b)
 				if perr != nil || !strings.Contains(string(sum), "❌ Twilio") || !strings.Contains(string(sum), tt.wantErr) ||
 					outs["operation"] == "" || outs["operation"] == "none" || outs["summary"]+"\n" != string(sum) {
 					t.Errorf("failure not reported: outputs %v (%v)\nsummary:\n%s", outs, perr, sum)
@@ -282,8 +217,8 @@ func TestSettings(t *testing.T) {
 	var out bytes.Buffer
 	set := mask.New()
 	environ := []string{"GITHUB_ACTIONS=true", "PATH=/usr/bin", "PULUMI_BACKEND_URL=file:///tmp/x", "INPUT_SECRETS={}", "TWILIO_MAIN_AUTH_TOKEN=other", "TWILIO_REGION=ie1", "GREETING=env"}
-	r := &runner{env: Env{Environ: environ, PulumiRoot: "/opt/tda"}, getenv: getenvFrom(environ),
-		gha: githubactions.New(githubactions.WithGetenv(getenvFrom(environ)), githubactions.WithWriter(&out)), out: newMaskWriter(&out, set), secrets: set,
+	r := &runner{job: Job{Env: EnvMap(environ), GitHub: GitHub{Runner: true}}, deps: Deps{PulumiRoot: "/opt/tda"},
+		gha: githubactions.New(githubactions.WithWriter(&out)), out: newMaskWriter(&out, set), secrets: set,
 		in:     Inputs{WorkDir: wd, Config: "a: 1\npin: {secret: 123456}", Parallel: 3, Targets: []string{"urn:x"}},
 		plan:   event.Plan{Operation: event.Up, Branch: "feature/x"},
 		target: naming.Target{Branch: "feature/x", Stack: "feature-x", SecretPrefix: "TWILIO_FEATURE_X_"}}
@@ -307,7 +242,7 @@ func TestSettings(t *testing.T) {
 		t.Errorf("log:\n%s", out.String())
 	}
 
-	r.env.Environ = []string{"PATH=/usr/bin", "HOME=" + t.TempDir()}
+	r.job.Env = EnvMap([]string{"PATH=/usr/bin", "HOME=" + t.TempDir()})
 	if _, err := r.settings(cr, ""); err == nil || !strings.Contains(err.Error(), "PULUMI_BACKEND_URL") {
 		t.Errorf("no backend: err = %v", err)
 	}
@@ -325,7 +260,7 @@ func TestAnnotationsEscapedOnce(t *testing.T) {
 	environ := []string{"GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME=push", "GITHUB_EVENT_PATH=" + p, "GITHUB_REF=refs/heads/main",
 		"INPUT_WORK-DIR=odd 100%\ndir"}
 	var out bytes.Buffer
-	if err := Run(t.Context(), Env{Environ: environ, Stdout: &out, Dir: t.TempDir(), PulumiRoot: t.TempDir()}); err == nil {
+	if err := Run(t.Context(), FromEnv(environ, t.TempDir()), fakeDeps(t, &out)); err == nil {
 		t.Fatal("a missing work-dir passed")
 	}
 	want := "push to main: deploy it\n::error::work-dir odd 100%25%0Adir has no Pulumi.yaml; set the work-dir input to the folder of your Pulumi program\n"
@@ -356,34 +291,6 @@ func TestFailure(t *testing.T) {
 			r := &runner{engineErrors: tc.errors}
 			if got := r.failure(tc.err); got != tc.want {
 				t.Errorf("failure() = %q, want %q", got, tc.want)
-			}
-		})
-	}
-}
-
-// TestEngineLogSummaryCounts: with the report's counts wired in, the log's
-// summary line counts the program's resources, not the engine's Stack.
-func TestEngineLogSummaryCounts(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		name   string
-		counts func() map[string]int
-		want   string
-	}{
-		{"the engine's counts", nil, "summary: 4 create in 2s\n"},
-		{"the report's counts", func() map[string]int { return map[string]int{"create": 3} }, "summary: 3 create in 2s\n"},
-		{"nothing counted", func() map[string]int { return map[string]int{} }, "summary: no resources in 2s\n"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var buf bytes.Buffer
-			l := newEngineLog(&buf, githubactions.New(githubactions.WithWriter(&buf)), "pulumi up main")
-			l.counts = tt.counts
-			l.Event(events.EngineEvent{EngineEvent: apitype.EngineEvent{SummaryEvent: &apitype.SummaryEvent{
-				ResourceChanges: map[apitype.OpType]int{"create": 4}, DurationSeconds: 2}}})
-			l.Close()
-			if !strings.Contains(buf.String(), "\n"+tt.want) {
-				t.Errorf("log = %q, want the line %q", buf.String(), tt.want)
 			}
 		})
 	}

@@ -5,22 +5,25 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment"
 	"github.com/tdeploy/twilio-deploy-action/internal/report"
 )
 
-// postComment is the default CommentFunc: the sticky comment of (program
-// path, stack) through the GitHub API. A permission error (a fork's
-// read-only token, a token without pull-requests: write) wraps
-// ErrForbidden so the flow degrades to the job summary.
-func postComment(ctx context.Context, req CommentRequest) (string, error) {
+// GitHubComment is the CommentFunc main passes: the sticky comment of
+// (program path, stack) through the GitHub API, with hc. A permission
+// error (a fork's read-only token, a token without pull-requests: write)
+// wraps ErrForbidden so the flow degrades to the job summary.
+func GitHubComment(hc *http.Client) CommentFunc {
+	return func(ctx context.Context, req CommentRequest) (string, error) { return postComment(ctx, hc, req) }
+}
+
+func postComment(ctx context.Context, hc *http.Client, req CommentRequest) (string, error) {
 	mode, err := ghcomment.ParseMode(req.Mode)
 	if err != nil {
 		return "", err
 	}
-	api, err := ghcomment.NewGitHub(&http.Client{Timeout: 60 * time.Second}, req.APIURL, req.Token, req.Owner, req.Repo, req.PR)
+	api, err := ghcomment.NewGitHub(hc, req.APIURL, req.Token, req.Owner, req.Repo, req.PR)
 	if err != nil {
 		return "", err
 	}

@@ -9,8 +9,9 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
 )
 
-// Inputs are the action.yml inputs, read from INPUT_* variables the way the
-// runner passes them (upper case, hyphens kept: INPUT_WORK-DIR).
+// Inputs are the action.yml inputs: ReadInputs reads them from the INPUT_*
+// variables the runner passes (upper case, hyphens kept: INPUT_WORK-DIR);
+// local mode and the demo fill them in directly.
 type Inputs struct {
 	Command         string
 	WorkDir         string
@@ -139,36 +140,4 @@ func parseBool(s string) (bool, error) {
 		return true, nil
 	}
 	return false, fmt.Errorf("%q: want true or false", s)
-}
-
-// ParseOutputFile reads a GITHUB_OUTPUT file (NAME=VALUE lines and
-// NAME<<DELIMITER blocks, as go-githubactions writes them). For tests and
-// the demo.
-func ParseOutputFile(b []byte) (map[string]string, error) {
-	out := map[string]string{}
-	lines := strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		if l == "" {
-			continue
-		}
-		if k, delim, ok := strings.Cut(l, "<<"); ok {
-			var val []string
-			i++
-			for ; i < len(lines) && lines[i] != delim; i++ {
-				val = append(val, lines[i])
-			}
-			if i == len(lines) {
-				return nil, fmt.Errorf("output %s: no closing %s", k, delim)
-			}
-			out[k] = strings.Join(val, "\n")
-			continue
-		}
-		k, v, ok := strings.Cut(l, "=")
-		if !ok {
-			return nil, fmt.Errorf("output line %q: want NAME=VALUE or NAME<<DELIMITER", l)
-		}
-		out[k] = v
-	}
-	return out, nil
 }

@@ -7,25 +7,19 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
-	"github.com/tdeploy/twilio-deploy-action/internal/prenv/twilioparent"
-	"github.com/tdeploy/twilio-deploy-action/internal/stack"
 )
 
 // prEnvironment runs the pull request's own environment: its sub-account
 // of the parent account (found or created), then Pulumi on stack
 // pr-<number> with the sub-account's credentials; on close, the stack is
 // destroyed and removed and the sub-account closed.
-func (r *runner) prEnvironment(ctx context.Context, parentCreds creds.Credentials, apiURL string, cmdc <-chan cmdResult, secrets map[string]string) error {
-	newParent := r.env.PRParent
-	if newParent == nil {
-		newParent = func(c creds.Credentials, apiURL string) (prenv.Parent, error) { return twilioparent.New(c, apiURL) }
-	}
-	parent, err := newParent(parentCreds, apiURL)
+func (r *runner) prEnvironment(ctx context.Context, parentCreds creds.Credentials, apiURL string, cli <-chan error, secrets map[string]string) error {
+	parent, err := r.deps.PRParent(parentCreds, apiURL)
 	if err != nil {
 		return err
 	}
 	pr := r.plan.PullRequest
-	name := prenv.Name(r.getenv("GITHUB_REPOSITORY"), pr.Number)
+	name := prenv.Name(r.job.GitHub.Repository, pr.Number)
 
 	var sub prenv.Subaccount
 	var found, created bool
@@ -41,7 +35,7 @@ func (r *runner) prEnvironment(ctx context.Context, parentCreds creds.Credential
 	r.mask(sub.AuthToken)
 	r.phase("sub-account ready")
 	if !found {
-		return r.noSubaccount(ctx, parent, parentCreds, apiURL, cmdc, name)
+		return r.noSubaccount(ctx, parent, parentCreds, apiURL, cli, name)
 	}
 	verb := "reusing"
 	if created {
@@ -50,9 +44,8 @@ func (r *runner) prEnvironment(ctx context.Context, parentCreds creds.Credential
 	fmt.Fprintf(r.out, "pull request #%d: %s sub-account %s (%s)\n", pr.Number, verb, sub.SID, name)
 	r.subaccount = sub.SID
 
-	cmd := <-cmdc
-	if cmd.err != nil {
-		return cmd.err
+	if err := <-cli; err != nil {
+		return err
 	}
 	subCreds := creds.Credentials{Prefix: parentCreds.Prefix, AccountSID: sub.SID, AuthToken: sub.AuthToken}
 	s, err := r.settings(subCreds, apiURL)
@@ -64,7 +57,7 @@ func (r *runner) prEnvironment(ctx context.Context, parentCreds creds.Credential
 	// drops them, so up creates them again instead of finding no change.
 	s.Refresh = s.Refresh || created
 	// The parent's secrets are scrubbed too: they are in the environment.
-	if err := r.operate(ctx, cmd.cmd, s, subCreds, withParent(secrets, parentCreds)); err != nil {
+	if err := r.operate(ctx, s, subCreds, withParent(secrets, parentCreds)); err != nil {
 		return err
 	}
 	if r.plan.Operation != event.Destroy {
@@ -94,7 +87,7 @@ func withParent(secrets map[string]string, c creds.Credentials) map[string]strin
 // there, the stack is removed without touching Twilio. With no closed
 // sub-account either (pr-parent changed, say), the stack is left alone:
 // its resources may be alive elsewhere.
-func (r *runner) noSubaccount(ctx context.Context, parent prenv.Parent, parentCreds creds.Credentials, apiURL string, cmdc <-chan cmdResult, name string) error {
+func (r *runner) noSubaccount(ctx context.Context, parent prenv.Parent, parentCreds creds.Credentials, apiURL string, cli <-chan error, name string) error {
 	pr := r.plan.PullRequest
 	if r.plan.Operation != event.Destroy {
 		return r.skip(fmt.Sprintf("Pull request #%d has no sub-account %q: nothing to %s.", pr.Number, name, r.plan.Operation))
@@ -107,15 +100,14 @@ func (r *runner) noSubaccount(ctx context.Context, parent prenv.Parent, parentCr
 		return r.skip(fmt.Sprintf("Pull request #%d has no sub-account %q under the parent (pr-parent %s): nothing to destroy. If stack %s still exists and its sub-account is gone, remove it with `pulumi stack rm %s --force`.",
 			pr.Number, name, r.in.PRParent, r.target.Stack, r.target.Stack))
 	}
-	cmd := <-cmdc
-	if cmd.err != nil {
-		return cmd.err
+	if err := <-cli; err != nil {
+		return err
 	}
 	s, err := r.settings(parentCreds, apiURL)
 	if err != nil {
 		return err
 	}
-	removed, err := stack.Remove(ctx, cmd.cmd, s)
+	removed, err := r.deps.Engine.Remove(ctx, s)
 	if err != nil {
 		return fmt.Errorf("pull request #%d's sub-account %q is closed: %w", pr.Number, name, err)
 	}

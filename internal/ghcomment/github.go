@@ -52,7 +52,8 @@ func NewGitHub(hc *http.Client, apiURL, token, owner, repo string, number int) (
 	return &GitHub{client: c, owner: owner, repo: repo, number: number, graphqlURL: gql, perPage: PerPage}, nil
 }
 
-// WithPerPage sets the page size (tests use GitHub's default, 30).
+// WithPerPage sets the page size. Only tests call it, to page at GitHub's
+// default (30) through a fake that serves a few dozen comments.
 func (g *GitHub) WithPerPage(n int) *GitHub {
 	g.perPage = n
 	return g

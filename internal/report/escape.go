@@ -15,8 +15,14 @@ import (
 // span or block: the delimiters are sized to the content, table pipes are
 // escaped, line breaks are made visible.
 
-// ansiRE matches the terminal escapes Pulumi writes into its log.
-var ansiRE = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)`)
+// colorRE matches the color Pulumi writes into its messages: terminal
+// escapes (CSI and OSC sequences) and its own color tags (<{%fg 1%}>,
+// <{%reset%}>), present when an event's color mode is not "never".
+var colorRE = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|<\{%[^%]*%\}>`)
+
+// StripColor removes the color from a message of Pulumi's (see colorRE):
+// the one stripper for the report, the engine's collector and its log.
+func StripColor(s string) string { return colorRE.ReplaceAllString(s, "") }
 
 // visible replaces invalid UTF-8, control characters (other than those in
 // keep), and invisible format characters (bidi overrides, zero-width
@@ -148,7 +154,7 @@ func escapePipes(s string) string {
 func fence(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
-	s = visible(ansiRE.ReplaceAllString(s, ""), "\n\t")
+	s = visible(StripColor(s), "\n\t")
 	s = strings.TrimRight(s, "\n")
 	f := strings.Repeat("`", max(3, longestRun(s, '`')+1))
 	return f + "text\n" + s + "\n" + f + "\n"

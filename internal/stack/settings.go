@@ -23,22 +23,23 @@
 //
 // Environment: the Pulumi CLI, the YAML language host and the provider run
 // with Settings.Env (the Action's environment without the secrets input and
-// other branches' credentials, then the branch's env file, then the Twilio
-// variables the Action sets, in increasing precedence).
+// other branches' credentials, completed by PrepareEnv, then the branch's
+// env file (ReadEnvFile), then the Twilio variables the Action sets, in
+// increasing precedence). What else the Action knows of Pulumi is here
+// too: where the CLI is (Root, NewCLI, the Engine the flow drives), what
+// makes a folder a project (HasProject), where the CLI keeps its login
+// (PulumiHome).
 package stack
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/tdeploy/twilio-deploy-action/internal/dotenv"
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
 )
 
@@ -206,44 +207,6 @@ func isJSONNumber(s string) bool {
 	var n json.Number
 	return json.Unmarshal([]byte(s), &n) == nil && string(n) == s
 }
-
-// PulumiHome is the folder the Pulumi CLI keeps its login, workspace
-// settings and plugins in, as the Action runs it: PULUMI_HOME, else
-// $HOME/.pulumi, else "" (the CLI's own default). The CLI on its own falls
-// back to the home folder /etc/passwd gives the user, not $HOME: /root in
-// the image, where GitHub sets HOME=/github/home. So the Action passes this
-// value to the CLI as PULUMI_HOME, and its "logged in" check reads the same
-// folder the CLI uses.
-func PulumiHome(env map[string]string) string {
-	if h := env["PULUMI_HOME"]; h != "" {
-		return h
-	}
-	if h := env["HOME"]; h != "" {
-		return filepath.Join(h, ".pulumi")
-	}
-	return ""
-}
-
-// EnvFileName is the per-branch env file in the work dir: "." + the stack
-// name derived from the branch + ".env" (.main.env, .feature-new-ivr.env).
-func EnvFileName(derivedStack string) string { return "." + derivedStack + ".env" }
-
-// ParseEnvFile reads a per-branch env file in the .env format the
-// Functions' .env uses (see package dotenv). The variables go to the
-// Pulumi program and provider's environment, not to stack config.
-func ParseEnvFile(r io.Reader) (map[string]string, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxEnvFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxEnvFile {
-		return nil, fmt.Errorf("larger than %d bytes", maxEnvFile)
-	}
-	return dotenv.Parse(string(b))
-}
-
-// maxEnvFile bounds an env file: it holds variables, not data.
-const maxEnvFile = 1 << 20
 
 // ParseList splits an input of items separated by newlines or commas.
 func ParseList(s string) []string {

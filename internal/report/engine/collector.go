@@ -32,6 +32,10 @@
 //     engine does: a step that ended without failing.
 //   - DiagnosticEvent with severity error, ErrorEvent: Report.Error.
 //   - The pulumi:pulumi:Stack resource's outputs: Report.Outputs.
+//
+// LiveLog is the stream's second consumer: the job log as the events
+// arrive (a group of lines, then the annotations), written through the
+// narrow Commands interface (Workflow: go-githubactions).
 package engine
 
 import (
@@ -40,7 +44,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -132,7 +135,7 @@ func (c *Collector) addAPI(e apitype.EngineEvent) {
 		if d.Severity != "error" {
 			return
 		}
-		msg := strings.TrimRight(stripColor(d.Message), "\n")
+		msg := strings.TrimRight(report.StripColor(d.Message), "\n")
 		if d.URN != "" {
 			c.failed[d.URN] = true
 			u := resource.URN(d.URN)
@@ -142,7 +145,7 @@ func (c *Collector) addAPI(e apitype.EngineEvent) {
 		}
 		c.addError(msg)
 	case e.ErrorEvent != nil:
-		c.addError(strings.TrimRight(stripColor(e.ErrorEvent.Error), "\n"))
+		c.addError(strings.TrimRight(report.StripColor(e.ErrorEvent.Error), "\n"))
 	case e.SummaryEvent != nil:
 		s := *e.SummaryEvent
 		c.summary = &s
@@ -156,12 +159,6 @@ func (c *Collector) addError(msg string) {
 	c.errSeen[msg] = true
 	c.errs = append(c.errs, msg)
 }
-
-// colorRE matches Pulumi's color tags (<{%fg 1%}>, <{%reset%}>), present
-// when an event's color mode is not "never".
-var colorRE = regexp.MustCompile(`<\{%[^%]*%\}>`)
-
-func stripColor(s string) string { return colorRE.ReplaceAllString(s, "") }
 
 func (c *Collector) step(md apitype.StepEventMetadata, outputs bool) {
 	if md.Type == stackType {
@@ -271,7 +268,7 @@ func (c *Collector) Finish(err error) *report.Report {
 			r.Result = report.ResultFailed
 		}
 		if strings.TrimSpace(r.Error) == "" {
-			r.Error = stripColor(err.Error())
+			r.Error = report.StripColor(err.Error())
 		}
 	}
 	return r

@@ -1,4 +1,4 @@
-package action
+package engine
 
 import (
 	"fmt"
@@ -12,19 +12,22 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/sethvargo/go-githubactions"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/report"
 )
 
-// engineLog writes the engine's events to the job log as they arrive: one
+// LiveLog writes the engine's events to the job log as they arrive: one
 // line per resource step inside a ::group:: (collapsed by the runner), the
 // program's messages, and each error diagnostic as an ::error annotation
 // after the group, titled with the resource it is about, so it shows on
 // the run's summary page. It keeps a copy of the lines (without workflow
-// commands) for the report's raw log. Plain lines go to w; workflow
-// commands go through gha, which escapes them (once).
-type engineLog struct {
+// commands) for the report's raw log. It is the second consumer of the
+// events beside the Collector; its Event is a stack.Sink. Plain lines go
+// to w; workflow commands go through cmds, which escapes them (once).
+type LiveLog struct {
 	mu     sync.Mutex
 	w      io.Writer
-	gha    *githubactions.Action
+	cmds   Commands
 	title  string
 	open   bool
 	errs   []annotation
@@ -58,13 +61,41 @@ var ambientPlugin = regexp.MustCompile(`^using pulumi-(resource|language|analyze
 // about ("" for the whole run).
 type annotation struct{ where, msg string }
 
-func newEngineLog(w io.Writer, gha *githubactions.Action, title string) *engineLog {
-	return &engineLog{w: w, gha: gha, title: title, maxLog: 256 << 10, ambientSeen: new(atomic.Bool)}
+// Commands are the workflow commands a LiveLog writes; Workflow gives
+// them of go-githubactions.
+type Commands interface {
+	Group(title string)
+	EndGroup()
+	// Annotate writes an annotation: kind is "error" or "warning".
+	Annotate(kind, title, msg string)
 }
 
-func (l *engineLog) line(s string) {
+// Workflow is Commands through go-githubactions, which escapes each
+// command's message and properties.
+func Workflow(gha *githubactions.Action) Commands { return workflow{gha} }
+
+type workflow struct{ *githubactions.Action }
+
+func (w workflow) Annotate(kind, title, msg string) {
+	w.IssueCommand(&githubactions.Command{Name: kind, Message: msg, Properties: githubactions.CommandProperties{"title": title}})
+}
+
+// NewLiveLog returns the log of one operation, its group titled title.
+func NewLiveLog(w io.Writer, cmds Commands, title string) *LiveLog {
+	return &LiveLog{w: w, cmds: cmds, title: title, maxLog: 256 << 10, ambientSeen: new(atomic.Bool)}
+}
+
+// CountWith makes the summary line count what counts returns (the
+// report's counts) instead of the engine's summary.
+func (l *LiveLog) CountWith(counts func() map[string]int) { l.counts = counts }
+
+// ShareAmbientNotice makes l and other show the ambient-plugin notice
+// once between them (an up's preview and the up).
+func (l *LiveLog) ShareAmbientNotice(other *LiveLog) { l.ambientSeen = other.ambientSeen }
+
+func (l *LiveLog) line(s string) {
 	if !l.open {
-		l.gha.Group(l.title)
+		l.cmds.Group(l.title)
 		l.open = true
 	}
 	// A line that starts with :: would be read as a workflow command.
@@ -79,7 +110,7 @@ func (l *engineLog) line(s string) {
 }
 
 // Event is a stack.Sink.
-func (l *engineLog) Event(e events.EngineEvent) {
+func (l *LiveLog) Event(e events.EngineEvent) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if e.Error != nil {
@@ -103,7 +134,7 @@ func (l *engineLog) Event(e events.EngineEvent) {
 		l.line(fmt.Sprintf("failed   %s %s", md.Type, urnName(md.URN)))
 	case ev.DiagnosticEvent != nil:
 		d := ev.DiagnosticEvent
-		msg := strings.TrimRight(stripANSI(d.Message), "\n")
+		msg := strings.TrimRight(report.StripColor(d.Message), "\n")
 		if msg == "" || d.Severity == "debug" {
 			return
 		}
@@ -128,7 +159,7 @@ func (l *engineLog) Event(e events.EngineEvent) {
 			l.line(prefix + msg)
 		}
 	case ev.ErrorEvent != nil:
-		msg := strings.TrimRight(stripANSI(ev.ErrorEvent.Error), "\n")
+		msg := strings.TrimRight(report.StripColor(ev.ErrorEvent.Error), "\n")
 		l.errs = append(l.errs, annotation{"", msg})
 		l.line("error: " + msg)
 	case ev.SummaryEvent != nil:
@@ -155,8 +186,8 @@ func (l *engineLog) Event(e events.EngineEvent) {
 
 // Stderr adds the CLI's stderr to the log (after a failure: what the CLI
 // said that the events did not carry, e.g. when it could not start).
-func (l *engineLog) Stderr(stderr string) {
-	stderr = strings.TrimRight(stripANSI(stderr), "\n")
+func (l *LiveLog) Stderr(stderr string) {
+	stderr = strings.TrimRight(report.StripColor(stderr), "\n")
 	if strings.TrimSpace(stderr) == "" {
 		return
 	}
@@ -169,11 +200,11 @@ func (l *engineLog) Stderr(stderr string) {
 }
 
 // Close ends the group and writes the annotations.
-func (l *engineLog) Close() {
+func (l *LiveLog) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.open {
-		l.gha.EndGroup()
+		l.cmds.EndGroup()
 		l.open = false
 	}
 	for _, a := range l.warns {
@@ -186,33 +217,26 @@ func (l *engineLog) Close() {
 	l.warns, l.errs = nil, nil
 }
 
-func (l *engineLog) annotate(kind string, a annotation) {
+func (l *LiveLog) annotate(kind string, a annotation) {
 	title := l.title
 	if a.where != "" {
 		title += ": " + a.where
 	}
-	l.gha.IssueCommand(&githubactions.Command{Name: kind, Message: a.msg, Properties: githubactions.CommandProperties{"title": title}})
+	l.cmds.Annotate(kind, title, a.msg)
 }
 
-func (l *engineLog) Log() string {
+// Log is the copy of the lines written, for the report's raw log.
+func (l *LiveLog) Log() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.copy.String()
 }
 
 // Errors is the number of error annotations written.
-func (l *engineLog) Errors() int {
+func (l *LiveLog) Errors() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.nErrs
-}
-
-func urnName(urn string) string {
-	u := resource.URN(urn)
-	if u.IsValid() {
-		return u.Name()
-	}
-	return urn
 }
 
 // resourceOf names the resource of a diagnostic's URN, "name (type)",
@@ -226,20 +250,4 @@ func resourceOf(urn string) string {
 		return ""
 	}
 	return u.Name() + " (" + string(u.Type()) + ")"
-}
-
-func stripANSI(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
-			j := i + 2
-			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
-				j++
-			}
-			i = j
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
