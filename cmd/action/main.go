@@ -30,6 +30,8 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/action"
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
+	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment"
+	"github.com/tdeploy/twilio-deploy-action/internal/github"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv/twilioparent"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
@@ -93,7 +95,7 @@ func run(ctx context.Context, args []string, environ []string, stdout, stderr io
 	deps := action.Deps{
 		Stdout: stdout, PulumiRoot: root, Engine: stack.NewCLI(root),
 		CheckCredentials: twiliocheck.Check,
-		Comment:          action.GitHubComment(&http.Client{Timeout: 60 * time.Second}),
+		Comment:          action.StickyComment(openPullRequest),
 		PRParent: func(c creds.Credentials, apiURL string) (prenv.Parent, error) {
 			return twilioparent.New(c, apiURL)
 		},
@@ -126,6 +128,11 @@ func run(ctx context.Context, args []string, environ []string, stdout, stderr io
 		return 1
 	}
 	return 0
+}
+
+// openPullRequest is the GitHub adapter behind the sticky comment.
+func openPullRequest(apiURL, token, owner, repo string, number int) (ghcomment.API, error) {
+	return github.NewPullRequest(&http.Client{Timeout: 60 * time.Second}, apiURL, token, owner, repo, number)
 }
 
 var ldflagsVersion = regexp.MustCompile(`-X[= ]'?main\.version=([^' ]+)`)

@@ -18,7 +18,7 @@
 // all required (a missing one is ErrMissing, never a default) and passed
 // in by main; tests pass fakes. The package knows nothing of Pulumi's
 // files or variables (package stack) and calls neither Twilio nor GitHub
-// itself but through Deps (GitHubComment is the poster main passes).
+// itself but through Deps (StickyComment, over the GitHub adapter, is the poster main passes).
 package action
 
 import (

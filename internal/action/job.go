@@ -221,7 +221,7 @@ type Deps struct {
 	Engine     Engine
 	// CheckCredentials proves credentials work (twiliocheck.Check).
 	CheckCredentials func(ctx context.Context, c creds.Credentials, apiURL string) error
-	// Comment posts the pull request comment (GitHubComment).
+	// Comment posts the pull request comment (StickyComment).
 	Comment CommentFunc
 	// PRParent opens the parent account of pull request environments
 	// (twilioparent.New).

@@ -3,10 +3,11 @@
 // duplicated, and not written at all when the body has not changed.
 //
 // The flow lives here over a narrow API interface bound to one pull
-// request; GitHub (github.go) implements it with go-github v60, and
-// fakegithub serves the same REST and GraphQL calls for tests.
+// request, and imports nothing of GitHub's: package github (the adapter)
+// implements API with go-github v60, and fakegithub serves the same REST
+// and GraphQL calls for tests.
 //
-//	api, err := ghcomment.NewGitHub(httpClient, apiURL, token, owner, repo, pr)
+//	api, err := github.NewPullRequest(httpClient, apiURL, token, owner, repo, pr)
 //	marker := ghcomment.Marker(programPath, stack)
 //	body := report.Markdown(rep, report.Options{Marker: marker, Secrets: creds})
 //	res, err := ghcomment.Upsert(ctx, api, marker, body, mode)
@@ -36,7 +37,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 )
@@ -306,22 +306,4 @@ func newestIn(cs []Comment, marker string) (Comment, bool) {
 		}
 	}
 	return Comment{}, false
-}
-
-// GraphQLURL derives the GraphQL endpoint from a REST base URL:
-// https://api.github.com/ -> https://api.github.com/graphql, and
-// https://HOST/api/v3/ -> https://HOST/api/graphql (GitHub Enterprise
-// Server, and fakegithub).
-func GraphQLURL(restBase string) (string, error) {
-	u, err := url.Parse(restBase)
-	if err != nil {
-		return "", fmt.Errorf("parse GitHub API URL: %w", err)
-	}
-	p := strings.TrimSuffix(u.Path, "/")
-	if strings.HasSuffix(p, "/api/v3") {
-		u.Path = strings.TrimSuffix(p, "/v3") + "/graphql"
-	} else {
-		u.Path = p + "/graphql"
-	}
-	return u.String(), nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment"
 	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment/fakegithub"
+	"github.com/tdeploy/twilio-deploy-action/internal/github"
 	"github.com/tdeploy/twilio-deploy-action/internal/report"
 )
 
@@ -19,9 +20,9 @@ const (
 	token = "ghs_test_token"
 )
 
-func client(t *testing.T, s *fakegithub.Server, tok string) *ghcomment.GitHub {
+func client(t *testing.T, s *fakegithub.Server, tok string) *github.PullRequest {
 	t.Helper()
-	g, err := ghcomment.NewGitHub(nil, s.URL, tok, owner, repo, pr)
+	g, err := github.NewPullRequest(nil, s.URL, tok, owner, repo, pr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +264,7 @@ func TestErrorsAreTyped(t *testing.T) {
 	dead := fakegithub.New(t)
 	url := dead.URL
 	dead.Close()
-	g, _ := ghcomment.NewGitHub(nil, url, token, owner, repo, pr)
+	g, _ := github.NewPullRequest(nil, url, token, owner, repo, pr)
 	if _, err = g.ListComments(ctx, 1); err == nil || errors.As(err, &st) || errors.As(err, &perm) {
 		t.Errorf("dead server: %v", err)
 	}
@@ -321,20 +322,6 @@ func TestMarker(t *testing.T) {
 	}
 }
 
-func TestGraphQLURL(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"https://api.github.com/":         "https://api.github.com/graphql",
-		"https://api.github.com":          "https://api.github.com/graphql",
-		"https://ghe.example.com/api/v3/": "https://ghe.example.com/api/graphql",
-		"http://127.0.0.1:5555/api/v3":    "http://127.0.0.1:5555/api/graphql",
-	} {
-		if got, err := ghcomment.GraphQLURL(in); err != nil || got != want {
-			t.Errorf("GraphQLURL(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-}
-
 // TestCallsPerRun measures GitHub API calls per run (the figure in the
 // report): reads never exceed the number of comment pages, and writes are
 // at most one in update mode, none when the body is unchanged.
@@ -363,7 +350,7 @@ func TestCallsPerRun(t *testing.T) {
 				body      string
 				maxWrites int
 			}{{big, 1}, {big, 0}} {
-				pages := max(1, (len(s.Comments(owner, repo, pr))+ghcomment.PerPage-1)/ghcomment.PerPage)
+				pages := max(1, (len(s.Comments(owner, repo, pr))+github.PerPage-1)/github.PerPage)
 				s.ResetCalls()
 				res, err := ghcomment.Upsert(context.Background(), g, marker, run.body, ghcomment.ModeUpdate)
 				if err != nil {
