@@ -101,7 +101,7 @@ func localJob(op, branch, wd, stackName, apiURL string, vars map[string]string, 
 		return action.Job{}, err
 	}
 	for k, v := range fileVars {
-		if suffix, ok := strings.CutPrefix(k, "TWILIO_"); ok && isCredentialSuffix(suffix) {
+		if suffix, ok := creds.PlainSuffix(k); ok {
 			k = target.SecretPrefix + suffix // plain names act for this branch
 		}
 		if k == "TWILIO_API_URL" && apiURL == "" {
@@ -123,10 +123,6 @@ func localJob(op, branch, wd, stackName, apiURL string, vars map[string]string, 
 		Dir:    wd, Env: env,
 		Reporter: action.Terminal{W: stdout},
 	}, nil
-}
-
-func isCredentialSuffix(s string) bool {
-	return s == creds.AccountSID || s == creds.AuthToken || s == creds.APIKey || s == creds.APISecret
 }
 
 // snapshot sums up the program's files (paths, sizes, times), skipping the

@@ -325,25 +325,11 @@ func (r *runner) handBack() {
 	}
 }
 
-// isCredentialName matches the variables that hold Twilio credentials:
-// no branch's credentials reach Pulumi except the ones checked.
-func isCredentialName(k string) bool {
-	if !strings.HasPrefix(k, "TWILIO_") {
-		return false
-	}
-	for _, s := range []string{creds.AccountSID, creds.AuthToken, creds.APIKey, creds.APISecret} {
-		if strings.HasSuffix(k, s) {
-			return true
-		}
-	}
-	return false
-}
-
 // Scrubbed reports the process variables that must not reach Pulumi, the
 // program or the provider: the secrets and token inputs and every Twilio
 // credential variable (the Action sets the checked ones itself).
 func Scrubbed(k string) bool {
-	return k == "INPUT_SECRETS" || k == "INPUT_GITHUB-TOKEN" || k == "INPUT_GITHUB_TOKEN" || isCredentialName(k)
+	return k == "INPUT_SECRETS" || k == "INPUT_GITHUB-TOKEN" || k == "INPUT_GITHUB_TOKEN" || creds.IsName(k)
 }
 
 func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, error) {
@@ -384,7 +370,7 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 			}
 		})
 		for _, k := range names {
-			if isCredentialName(k) || k == "TWILIO_API_URL" {
+			if creds.IsName(k) || k == "TWILIO_API_URL" {
 				// Local mode reads credentials from this file, so equal values are expected.
 				want, ok := cr.Env()[k]
 				if k == "TWILIO_API_URL" {

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -26,6 +27,31 @@ const (
 	APIKey     = "API_KEY"
 	APISecret  = "API_SECRET"
 )
+
+// suffixes are every credential's name suffix.
+var suffixes = []string{AccountSID, AuthToken, APIKey, APISecret}
+
+// IsName reports whether the variable k holds a Twilio credential of
+// some branch (TWILIO_<NAME>_AUTH_TOKEN, or a plain TWILIO_AUTH_TOKEN).
+func IsName(k string) bool {
+	if !strings.HasPrefix(k, "TWILIO_") {
+		return false
+	}
+	for _, s := range suffixes {
+		if strings.HasSuffix(k, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// PlainSuffix returns the suffix of a credential named without a branch
+// (TWILIO_AUTH_TOKEN gives AUTH_TOKEN), the names twilio-go and the npm
+// scripts read.
+func PlainSuffix(k string) (string, bool) {
+	s, ok := strings.CutPrefix(k, "TWILIO_")
+	return s, ok && slices.Contains(suffixes, s)
+}
 
 // Credentials of one Twilio account.
 type Credentials struct {

@@ -202,3 +202,29 @@ func TestNotSet(t *testing.T) {
 		t.Errorf("MissingError = %q", err)
 	}
 }
+
+func TestNames(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name        string
+		isName      bool
+		plainSuffix string
+	}{
+		{"TWILIO_MAIN_ACCOUNT_SID", true, ""},
+		{"TWILIO_FEATURE_X_API_SECRET", true, ""},
+		{"TWILIO_AUTH_TOKEN", true, "AUTH_TOKEN"},
+		{"TWILIO_API_KEY", true, "API_KEY"},
+		{"TWILIO_API_URL", false, ""},
+		{"TWILIO_REGION", false, ""},
+		{"MY_AUTH_TOKEN", false, ""},
+		{"TWILIO_MAIN_AUTH_TOKEN_OLD", false, ""},
+	} {
+		if got := IsName(c.name); got != c.isName {
+			t.Errorf("IsName(%q) = %v, want %v", c.name, got, c.isName)
+		}
+		s, ok := PlainSuffix(c.name)
+		if ok != (c.plainSuffix != "") || (ok && s != c.plainSuffix) {
+			t.Errorf("PlainSuffix(%q) = %q, %v; want %q", c.name, s, ok, c.plainSuffix)
+		}
+	}
+}
