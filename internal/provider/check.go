@@ -131,7 +131,7 @@ func (tc typeChecker) checkRef(path, ref string, v property.Value, hidden bool) 
 		}
 		var allowed []string
 		for _, e := range ct.Enum {
-			if e.Value == valueOf(v) {
+			if e.Value == toGo(v) {
 				return nil
 			}
 			allowed = append(allowed, fmt.Sprint(e.Value))
@@ -160,18 +160,6 @@ func (tc typeChecker) checkRef(path, ref string, v property.Value, hidden bool) 
 		}
 	}
 	return out
-}
-
-func valueOf(v property.Value) any {
-	switch {
-	case v.IsString():
-		return v.AsString()
-	case v.IsNumber():
-		return v.AsNumber()
-	case v.IsBool():
-		return v.AsBool()
-	}
-	return nil
 }
 
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
