@@ -1,7 +1,7 @@
 // Package action is the Action's flow: read the inputs and the event,
 // decide the operation (package event), name the stack and the secrets
 // (package naming), read, mask and check the credentials (packages creds
-// and twiliocheck), run Pulumi (package stack), and report: step outputs,
+// and twilio), run Pulumi (package stack), and report: step outputs,
 // the job summary, the pull request comment (package ghcomment). With
 // pr-environments, a pull request runs in its own sub-account of the
 // parent account (package prenv; prenv.go here).
@@ -38,7 +38,7 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/report"
 	"github.com/tdeploy/twilio-deploy-action/internal/report/engine"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
-	"github.com/tdeploy/twilio-deploy-action/internal/twiliocheck"
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 )
 
 // Env is everything Run reads from the process.
@@ -51,13 +51,13 @@ type Env struct {
 	// folder holding Executable.
 	PulumiRoot string
 	Executable string
-	// CheckCredentials proves credentials work; nil means twiliocheck.Check.
+	// CheckCredentials proves credentials work; nil means twilio.Check.
 	CheckCredentials func(ctx context.Context, c creds.Credentials, apiURL string) error
 	// Comment posts the pull request comment; nil means the GitHub API
 	// through package ghcomment.
 	Comment CommentFunc
 	// PRParent opens the parent account of pull request environments;
-	// nil means the Twilio API through package twilioparent.
+	// nil means the Twilio API through package twilio.
 	PRParent func(c creds.Credentials, apiURL string) (prenv.Parent, error)
 }
 
@@ -325,7 +325,7 @@ func (r *runner) steps(ctx context.Context) error {
 	}
 	check := r.env.CheckCredentials
 	if check == nil {
-		check = twiliocheck.Check
+		check = twilio.Check
 	}
 	if err := check(ctx, cr, apiURL); err != nil {
 		return err

@@ -7,8 +7,8 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
-	"github.com/tdeploy/twilio-deploy-action/internal/prenv/twilioparent"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 )
 
 // prEnvironment runs the pull request's own environment: its sub-account
@@ -18,7 +18,7 @@ import (
 func (r *runner) prEnvironment(ctx context.Context, parentCreds creds.Credentials, apiURL string, cmdc <-chan cmdResult, secrets map[string]string) error {
 	newParent := r.env.PRParent
 	if newParent == nil {
-		newParent = func(c creds.Credentials, apiURL string) (prenv.Parent, error) { return twilioparent.New(c, apiURL) }
+		newParent = func(c creds.Credentials, apiURL string) (prenv.Parent, error) { return twilio.NewParent(c, apiURL) }
 	}
 	parent, err := newParent(parentCreds, apiURL)
 	if err != nil {
