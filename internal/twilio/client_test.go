@@ -45,7 +45,9 @@ func fakeTwilio(t *testing.T, c creds.Credentials, h http.HandlerFunc) (*Client,
 	return cl, &waits
 }
 
-func tokenCreds() creds.Credentials { return creds.Credentials{AccountSID: testSID, AuthToken: testToken} }
+func tokenCreds() creds.Credentials {
+	return creds.Credentials{AccountSID: testSID, AuthToken: testToken}
+}
 
 // twilioError writes an error answer as Twilio does: the 2010 API and the
 // newer ones both put code, message, more_info and status in the body.
@@ -255,6 +257,17 @@ func TestDoRetries(t *testing.T) {
 	}
 }
 
+// onParent is a call on the parent account of the test credentials.
+func onParent(call func(context.Context, *Parent) error) func(context.Context, string) error {
+	return func(ctx context.Context, apiURL string) error {
+		p, err := NewParent(tokenCreds(), apiURL)
+		if err != nil {
+			return err
+		}
+		return call(ctx, p)
+	}
+}
+
 // TestCancellationReachesTheRequest: cancelling the caller's ctx ends a
 // request Twilio is still answering, for every way into Twilio.
 func TestCancellationReachesTheRequest(t *testing.T) {
@@ -271,22 +284,9 @@ func TestCancellationReachesTheRequest(t *testing.T) {
 			_, err = cl.Do(ctx, Request{Method: http.MethodGet, Host: "sync.twilio.com", Path: "/v1/Services"})
 			return err
 		}},
-		{"Parent.Create", func(ctx context.Context, apiURL string) error {
-			p, err := NewParent(tokenCreds(), apiURL)
-			if err != nil {
-				return err
-			}
-			_, err = p.Create(ctx, "tdeploy/ivr#1")
-			return err
-		}},
-		{"Parent.Active", func(ctx context.Context, apiURL string) error {
-			p, err := NewParent(tokenCreds(), apiURL)
-			if err != nil {
-				return err
-			}
-			_, err = p.Active(ctx, "tdeploy/ivr#1")
-			return err
-		}},
+		{"Parent.Create", onParent(func(ctx context.Context, p *Parent) error { _, err := p.Create(ctx, "tdeploy/ivr#1"); return err })},
+		{"Parent.Active", onParent(func(ctx context.Context, p *Parent) error { _, err := p.Active(ctx, "tdeploy/ivr#1"); return err })},
+		{"Parent.Close", onParent(func(ctx context.Context, p *Parent) error { return p.Close(ctx, "AC"+strings.Repeat("1", 32)) })},
 		{"Check", func(ctx context.Context, apiURL string) error { return Check(ctx, tokenCreds(), apiURL) }},
 	}
 	for _, tt := range tests {
