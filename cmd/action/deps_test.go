@@ -23,7 +23,7 @@ func TestLinksOnlyTheAccountsAPI(t *testing.T) {
 		}
 	}
 	if len(products) > 0 {
-		t.Errorf("the action links %d twilio-go products it does not call, e.g. %s; build the 2010 API service alone (twiliohttp.AccountsAPI)", len(products), products[0])
+		t.Errorf("the action links %d twilio-go products it does not call, e.g. %s; build the 2010 API service alone (package twilio's accounts)", len(products), products[0])
 	}
 	if !strings.Contains(string(out), "github.com/twilio/twilio-go/rest/api/v2010\n") {
 		t.Error("the action no longer links the 2010 API; update this test's allowed list")

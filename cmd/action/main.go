@@ -33,9 +33,8 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment"
 	"github.com/tdeploy/twilio-deploy-action/internal/github"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
-	"github.com/tdeploy/twilio-deploy-action/internal/prenv/twilioparent"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
-	"github.com/tdeploy/twilio-deploy-action/internal/twiliocheck"
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 )
 
 // version is set at build time: -ldflags "-X main.version=v1.2.3".
@@ -94,10 +93,10 @@ func run(ctx context.Context, args []string, environ []string, stdout, stderr io
 	root := stack.Root(vars["PULUMI_ROOT"], exe)
 	deps := action.Deps{
 		Stdout: stdout, PulumiRoot: root, Engine: stack.NewCLI(root),
-		CheckCredentials: twiliocheck.Check,
+		CheckCredentials: twilio.Check,
 		Comment:          action.StickyComment(openPullRequest),
 		PRParent: func(c creds.Credentials, apiURL string) (prenv.Parent, error) {
-			return twilioparent.New(c, apiURL)
+			return twilio.NewParent(c, apiURL)
 		},
 	}
 	switch {

@@ -3,7 +3,7 @@
 //
 //	twilio-emulator -addr 127.0.0.1:4010 -account-sid AC... -auth-token ...
 //
-// Point twilio-go at it with internal/twiliohttp, or the provider with its
+// Point twilio-go at it with internal/twilio's Transport, or the provider with its
 // API base override. The inspection API is under /__emulator/.
 package main
 

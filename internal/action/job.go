@@ -219,12 +219,12 @@ type Deps struct {
 	// goes first on Pulumi's PATH, for the YAML host and the provider.
 	PulumiRoot string
 	Engine     Engine
-	// CheckCredentials proves credentials work (twiliocheck.Check).
+	// CheckCredentials proves credentials work (twilio.Check).
 	CheckCredentials func(ctx context.Context, c creds.Credentials, apiURL string) error
 	// Comment posts the pull request comment (StickyComment).
 	Comment CommentFunc
 	// PRParent opens the parent account of pull request environments
-	// (twilioparent.New).
+	// (twilio.NewParent).
 	PRParent func(c creds.Credentials, apiURL string) (prenv.Parent, error)
 }
 

@@ -5,7 +5,7 @@
 // header ("sync" for sync.twilio.com, "serverless-upload", ...) and the
 // path, matched against every list and instance template of the catalog
 // (a trie built once in New). twilio-go works unchanged with the rewriting
-// transport of internal/twiliohttp; tests use package emulatortest, other
+// transport of internal/twilio; tests use package emulatortest, other
 // processes the twilio-emulator command.
 //
 // # Requests

@@ -1,7 +1,7 @@
 // Package prenv keeps one Twilio sub-account per pull request: found by
 // its friendly name (<owner>/<repo>#<number>), created when missing, closed
 // when the pull request closes. It is pure: the parent account is the
-// Parent interface (package twilioparent is the twilio-go adapter).
+// Parent interface (package twilio's Parent is the Twilio adapter).
 package prenv
 
 import (

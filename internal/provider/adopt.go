@@ -13,6 +13,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
 	"github.com/tdeploy/twilio-deploy-action/internal/provider/spec"
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 )
 
 // AdoptToken is the type that configures a resource the stack does not own.
@@ -257,20 +258,13 @@ func (a Adopt) resolve(ctx context.Context, api API, inputs property.Map) (t ado
 		return t, nil, err
 	}
 	var matches []map[string]any
-	q := listQuery(r, lookup)
-	for page := 0; page < 50 && list != ""; page++ {
-		out, err := api.Do(ctx, Request{Method: http.MethodGet, Host: r.Catalog.Host(), Path: list, Form: q})
+	for m, err := range twilio.Items(ctx, api, Request{Host: r.Catalog.Host(), Path: list, Form: listQuery(r, lookup)}, r.Catalog.ListKey) {
 		if err != nil {
 			return t, nil, fmt.Errorf("look up %s: %w", r.Token, err)
 		}
-		items, _ := out[r.Catalog.ListKey].([]any)
-		for _, it := range items {
-			m, _ := it.(map[string]any)
-			if matchAll(r, m, lookup) {
-				matches = append(matches, m)
-			}
+		if matchAll(r, m, lookup) {
+			matches = append(matches, m)
 		}
-		list, q = nextPage(out)
 	}
 	if len(matches) != 1 {
 		return t, nil, fmt.Errorf("look up %s by %v: %d resources match, want exactly 1", r.Token, lookup, len(matches))
@@ -289,9 +283,6 @@ func listQuery(r *spec.Resource, lookup map[string]string) map[string][]string {
 				q[prm.Name] = []string{v}
 			}
 		}
-	}
-	if r.Catalog.List.Param("PageSize") != nil {
-		q["PageSize"] = []string{"1000"}
 	}
 	return q
 }
@@ -404,7 +395,7 @@ func (a Adopt) Read(ctx context.Context, api API, req p.ReadRequest) (p.ReadResp
 		return p.ReadResponse{}, err
 	}
 	out, err := t.fetch(ctx, api)
-	if NotFound(err) {
+	if twilio.NotFound(err) {
 		return p.ReadResponse{}, nil
 	}
 	if err != nil {
@@ -481,7 +472,7 @@ func (a Adopt) Delete(ctx context.Context, api API, req p.DeleteRequest) error {
 		return nil
 	}
 	_, err = t.g.send(ctx, api, t.path, previous, keysOf(previous))
-	if err != nil && !NotFound(err) {
+	if err != nil && !twilio.NotFound(err) {
 		return fmt.Errorf("restore %s: %w", req.ID, err)
 	}
 	return nil

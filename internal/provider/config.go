@@ -8,9 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/twilio/twilio-go/client"
-
-	"github.com/tdeploy/twilio-deploy-action/internal/twiliohttp"
+	"github.com/tdeploy/twilio-deploy-action/internal/creds"
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 )
 
 // Config is the provider's configuration, from the program's provider
@@ -101,36 +100,12 @@ func NewAPI(c Config, base http.RoundTripper) (API, error) {
 // newAPI is NewAPI with the retry wait replaceable (tests record waits
 // instead of sleeping).
 func newAPI(c Config, base http.RoundTripper, sleep func(context.Context, time.Duration) error) (API, error) {
-	if base == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = 64
-		base = t
-	}
-	rt, err := twiliohttp.New(c.APIURL, base)
+	cl, err := twilio.New(twilio.Options{
+		Credentials: creds.Credentials{AccountSID: c.AccountSID, AuthToken: c.AuthToken, APIKey: c.APIKey, APISecret: c.APISecret},
+		Edge:        c.Edge, Region: c.Region, APIURL: c.APIURL, Transport: base, RetryWait: sleep,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("twilio:apiUrl: %w", err)
 	}
-	retry := newRetryTransport(rt)
-	if sleep != nil {
-		retry.sleep = sleep
-	}
-	hc := &http.Client{
-		Transport: retry,
-		Timeout:   2 * time.Minute,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
-	user, pass := c.AccountSID, c.AuthToken
-	if c.APIKey != "" {
-		user, pass = c.APIKey, c.APISecret
-	}
-	cl := &client.Client{Credentials: client.NewCredentials(user, pass), HTTPClient: hc}
-	cl.SetAccountSid(c.AccountSID)
-	return &twilioAPI{
-		handler: &client.RequestHandler{Client: cl, Edge: c.Edge, Region: c.Region},
-		http:    hc,
-		account: c.Target(),
-		sub:     c.SubaccountSID != "",
-	}, nil
+	return &twilioAPI{Client: cl, account: c.Target(), sub: c.SubaccountSID != ""}, nil
 }

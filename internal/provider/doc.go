@@ -1,7 +1,7 @@
 // Package provider is the Twilio Pulumi provider (pulumi-resource-twilio):
 // a generic, catalog-driven implementation of the Pulumi provider protocol
 // on pulumi-go-provider's lower layer (p.Provider with property.Map), over
-// twilio-go's REST client.
+// package twilio (the one Twilio adapter, on twilio-go).
 //
 // # Resources
 //

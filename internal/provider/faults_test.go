@@ -15,7 +15,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
-	"github.com/tdeploy/twilio-deploy-action/internal/twiliohttp"
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 )
 
 // faultServer is a configured provider whose innermost transport is
@@ -26,7 +26,7 @@ func faultServer(t *testing.T, env *emulatortest.Env, wrap func(http.RoundTrippe
 	waits := []time.Duration{}
 	vars := envFor(env)
 	delete(vars, "TWILIO_API_URL") // the wrapped transport goes to the emulator
-	next, err := twiliohttp.New(env.URL, nil)
+	next, err := twilio.NewTransport(env.URL, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

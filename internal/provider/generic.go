@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	p "github.com/pulumi/pulumi-go-provider"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
 	"github.com/tdeploy/twilio-deploy-action/internal/provider/spec"
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 )
 
 // generic serves one catalog resource: create is a POST to the list path,
@@ -217,7 +217,7 @@ func (g generic) recoverCreate(ctx context.Context, api API, path map[string]str
 			if err == nil {
 				return out, nil
 			}
-			if !NotFound(err) {
+			if !twilio.NotFound(err) {
 				return nil, err
 			}
 			return api.Do(ctx, call)
@@ -243,40 +243,15 @@ func (g generic) findByField(ctx context.Context, api API, path map[string]strin
 	if err != nil {
 		return nil, err
 	}
-	q := url.Values{}
-	if g.r.Catalog.List.Param("PageSize") != nil {
-		q.Set("PageSize", "1000")
-	}
-	for page := 0; page < 50 && list != ""; page++ {
-		out, err := api.Do(ctx, Request{Method: http.MethodGet, Host: g.r.Catalog.Host(), Path: list, Form: q})
+	for m, err := range twilio.Items(ctx, api, Request{Host: g.r.Catalog.Host(), Path: list}, g.r.Catalog.ListKey) {
 		if err != nil {
 			return nil, err
 		}
-		items, _ := out[g.r.Catalog.ListKey].([]any)
-		for _, it := range items {
-			if m, ok := it.(map[string]any); ok && m[field] == value {
-				return m, nil
-			}
+		if m[field] == value {
+			return m, nil
 		}
-		list, q = nextPage(out)
 	}
 	return nil, nil
-}
-
-// nextPage reads the next page's path and query from either paging style.
-func nextPage(out map[string]any) (string, url.Values) {
-	next, _ := out["next_page_uri"].(string)
-	if meta, ok := out["meta"].(map[string]any); ok {
-		next, _ = meta["next_page_url"].(string)
-	}
-	if next == "" {
-		return "", nil
-	}
-	u, err := url.Parse(next)
-	if err != nil {
-		return "", nil
-	}
-	return u.Path, u.Query()
 }
 
 func copyPath(m map[string]string) map[string]string {
@@ -357,7 +332,7 @@ func (g generic) Read(ctx context.Context, api API, req p.ReadRequest) (p.ReadRe
 		return p.ReadResponse{}, err
 	}
 	out, err := api.Do(ctx, Request{Method: http.MethodGet, Host: g.r.Catalog.Host(), Path: inst})
-	if NotFound(err) {
+	if twilio.NotFound(err) {
 		return p.ReadResponse{}, nil // gone: the engine drops it from the stack
 	}
 	if err != nil {
@@ -479,7 +454,7 @@ func (g generic) Delete(ctx context.Context, api API, req p.DeleteRequest) error
 		return err
 	}
 	_, err = api.Do(ctx, Request{Method: http.MethodDelete, Host: g.r.Catalog.Host(), Path: inst})
-	if err != nil && !NotFound(err) {
+	if err != nil && !twilio.NotFound(err) {
 		return fmt.Errorf("delete %s %s: %w", g.r.Token, req.ID, err)
 	}
 	return nil

@@ -9,6 +9,8 @@ import (
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 )
 
 // SubaccountToken is the type of a Twilio sub-account.
@@ -123,7 +125,7 @@ func (Subaccount) Create(ctx context.Context, api API, req p.CreateRequest) (p.C
 
 func (Subaccount) Read(ctx context.Context, api API, req p.ReadRequest) (p.ReadResponse, error) {
 	out, err := api.Do(ctx, Request{Method: http.MethodGet, Host: "api.twilio.com", Path: accountsPath(req.ID)})
-	if NotFound(err) || (err == nil && out["status"] == "closed") {
+	if twilio.NotFound(err) || (err == nil && out["status"] == "closed") {
 		return p.ReadResponse{}, nil
 	}
 	if err != nil {
@@ -155,7 +157,7 @@ func (Subaccount) Update(ctx context.Context, api API, req p.UpdateRequest) (p.U
 
 func (Subaccount) Delete(ctx context.Context, api API, req p.DeleteRequest) error {
 	_, err := api.Do(ctx, Request{Method: http.MethodPost, Host: "api.twilio.com", Path: accountsPath(req.ID), Form: url.Values{"Status": {"closed"}}})
-	if err != nil && !NotFound(err) {
+	if err != nil && !twilio.NotFound(err) {
 		return fmt.Errorf("close sub-account %s: %w", req.ID, err)
 	}
 	return nil

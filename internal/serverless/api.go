@@ -6,8 +6,8 @@ import (
 )
 
 // API is the part of Twilio's Serverless API a deployment uses. The real
-// adapter (package twilioapi) sits on twilio-go; tests use the emulator
-// through it, or a fake.
+// adapter (package deployment) sits on the provider's API; tests use the
+// emulator through it, or a fake.
 //
 // Methods return ErrNotFound (wrapped) when Twilio answers 404, so callers
 // can tell "gone" from "failed".

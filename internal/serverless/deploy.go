@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio/wait"
 )
 
 // Deployer runs the deploy sequence Twilio requires over an API.
@@ -349,7 +351,7 @@ func (d *Deployer) build(ctx context.Context, serviceSID string, spec BuildSpec,
 	poll := d.Poll.withDefaults()
 	sleep := d.sleep
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = wait.Sleep
 	}
 	wait, waited := poll.Initial, time.Duration(0)
 	for {
@@ -371,17 +373,6 @@ func (d *Deployer) build(ctx context.Context, serviceSID string, spec BuildSpec,
 		}
 		waited += wait
 		wait = min(wait*3/2, poll.Max)
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

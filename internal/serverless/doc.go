@@ -4,8 +4,8 @@
 //
 // It is pure apart from reading the project folder: it imports neither
 // twilio-go nor Pulumi. Twilio is reached through the narrow API interface
-// (adapters: package twilioapi on twilio-go, and package deployment on the
-// provider's configured API, which also adapts the lifecycle to Pulumi).
+// (adapter: package deployment on the provider's configured API, which
+// also adapts the lifecycle to Pulumi).
 //
 // # Folder conventions
 //

@@ -21,12 +21,12 @@ import (
 	twclient "github.com/twilio/twilio-go/client"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
-	"github.com/tdeploy/twilio-deploy-action/internal/twiliohttp"
+	twadapter "github.com/tdeploy/twilio-deploy-action/internal/twilio"
 )
 
 // Env is a running emulator.
 type Env struct {
-	// URL is the base URL to give twiliohttp.New or the provider.
+	// URL is the base URL to give twilio.NewTransport or the provider.
 	URL        string
 	AccountSID string
 	AuthToken  string
@@ -62,7 +62,7 @@ func Lenient(o *emulator.Options) { o.Lenient = true }
 
 // Transport sends *.twilio.com requests to the emulator.
 func (e *Env) Transport() http.RoundTripper {
-	rt, err := twiliohttp.New(e.URL, nil)
+	rt, err := twadapter.NewTransport(e.URL, nil)
 	if err != nil {
 		e.t.Fatalf("emulatortest: %v", err)
 	}

@@ -9,14 +9,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/provider"
 	"github.com/tdeploy/twilio-deploy-action/internal/serverless"
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 )
 
 // providerAPI is serverless.API over the provider's configured API: its Do
-// (twilio-go underneath, with retries of 429/5xx, edge, region and the
+// (package twilio underneath, with retries of 429/5xx, edge, region and the
 // emulator override) for form requests, and its authenticated HTTP client
 // for the multipart uploads twilio-go cannot send.
 type providerAPI struct {
@@ -28,7 +28,7 @@ var _ serverless.API = providerAPI{}
 const host = "serverless.twilio.com"
 
 func wrap(err error) error {
-	if provider.NotFound(err) {
+	if twilio.NotFound(err) {
 		return fmt.Errorf("%w: %v", serverless.ErrNotFound, err)
 	}
 	return err
@@ -39,31 +39,14 @@ func (a providerAPI) do(ctx context.Context, method, path string, form url.Value
 	return out, wrap(err)
 }
 
-// list reads every page of a list (Twilio's "meta" paging).
+// list reads every item of a list.
 func (a providerAPI) list(ctx context.Context, path, key string) ([]map[string]any, error) {
 	var all []map[string]any
-	form := url.Values{"PageSize": {"100"}}
-	for path != "" {
-		out, err := a.do(ctx, http.MethodGet, path, form, false)
+	for m, err := range twilio.Items(ctx, a.api, provider.Request{Host: host, Path: path}, key) {
 		if err != nil {
-			return nil, err
+			return nil, wrap(err)
 		}
-		items, _ := out[key].([]any)
-		for _, it := range items {
-			if m, ok := it.(map[string]any); ok {
-				all = append(all, m)
-			}
-		}
-		path, form = "", nil
-		if meta, ok := out["meta"].(map[string]any); ok {
-			if next, _ := meta["next_page_url"].(string); next != "" {
-				u, err := url.Parse(next)
-				if err != nil {
-					return nil, fmt.Errorf("next page of %s: %w", path, err)
-				}
-				path, form = u.Path, u.Query()
-			}
-		}
+		all = append(all, m)
 	}
 	return all, nil
 }
@@ -187,19 +170,7 @@ func (a providerAPI) upload(ctx context.Context, path, p, vis, ctype string, con
 		return "", fmt.Errorf("read response: %w", err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := &provider.APIError{}
-		var body struct {
-			Code     int    `json:"code"`
-			Message  string `json:"message"`
-			MoreInfo string `json:"more_info"`
-		}
-		if json.Unmarshal(raw, &body) == nil && body.Message != "" {
-			e.Code, e.Message, e.MoreInfo = body.Code, body.Message, body.MoreInfo
-		} else {
-			e.Message = strings.TrimSpace(string(raw))
-		}
-		e.Status = resp.StatusCode
-		return "", wrap(e)
+		return "", wrap(twilio.ResponseError(resp.StatusCode, raw))
 	}
 	var v struct {
 		Sid string `json:"sid"`

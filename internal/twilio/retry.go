@@ -1,4 +1,4 @@
-package provider
+package twilio
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio/wait"
 )
 
 // ErrUnknownOutcome reports a create whose connection failed after the
@@ -28,26 +30,26 @@ type retryTransport struct {
 	sleep    func(ctx context.Context, d time.Duration) error
 }
 
-func newRetryTransport(next http.RoundTripper) *retryTransport {
-	return &retryTransport{next: next, attempts: 6, base: 200 * time.Millisecond, maxWait: 30 * time.Second, sleep: sleepCtx}
+// newRetryTransport retries over next; sleep nil means wait.Sleep.
+func newRetryTransport(next http.RoundTripper, sleep func(context.Context, time.Duration) error) *retryTransport {
+	if sleep == nil {
+		sleep = wait.Sleep
+	}
+	return &retryTransport{next: next, attempts: 6, base: 200 * time.Millisecond, maxWait: 30 * time.Second, sleep: sleep}
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+// createKey marks, in a request's context, a create (not safe to repeat).
+type createKey struct{}
+
+// asCreate marks the requests sent under ctx as creates.
+func asCreate(ctx context.Context) context.Context { return context.WithValue(ctx, createKey{}, true) }
+
+func isCreate(ctx context.Context) bool { v, _ := ctx.Value(createKey{}).(bool); return v }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	create := req.Header.Get(createHeader) != ""
+	create := isCreate(req.Context())
 	for attempt := 1; ; attempt++ {
 		r := req.Clone(req.Context())
-		r.Header.Del(createHeader)
 		if attempt > 1 && req.GetBody != nil {
 			b, err := req.GetBody()
 			if err != nil {

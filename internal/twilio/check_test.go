@@ -1,4 +1,4 @@
-package twiliocheck
+package twilio_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 )
 
 func TestCheck(t *testing.T) {
@@ -33,8 +34,8 @@ func TestCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err := Check(t.Context(), tt.c, env.URL)
-			var re *RejectedError
+			err := twilio.Check(t.Context(), tt.c, env.URL)
+			var re *twilio.RejectedError
 			if tt.rejected != errors.As(err, &re) {
 				t.Fatalf("err = %v, rejected wanted: %v", err, tt.rejected)
 			}
@@ -62,11 +63,11 @@ func TestCheckUnreachable(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	err := Check(ctx, creds.Credentials{AccountSID: "AC" + strings.Repeat("0", 32), AuthToken: "x"}, "http://127.0.0.1:1")
+	err := twilio.Check(ctx, creds.Credentials{AccountSID: "AC" + strings.Repeat("0", 32), AuthToken: "x"}, "http://127.0.0.1:1")
 	if err == nil || !strings.Contains(err.Error(), "check Twilio credentials") {
 		t.Fatalf("err = %v", err)
 	}
-	if err := Check(t.Context(), creds.Credentials{}, "not a url"); err == nil || !strings.Contains(err.Error(), "twilio-api-url") {
+	if err := twilio.Check(t.Context(), creds.Credentials{}, "not a url"); err == nil || !strings.Contains(err.Error(), "twilio-api-url") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package twiliohttp
+package twilio
 
 import (
 	"io"
@@ -16,7 +16,7 @@ func TestTransportRewritesProductHosts(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	rt, err := New(srv.URL+"/prefix", nil)
+	rt, err := NewTransport(srv.URL+"/prefix", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,12 +41,12 @@ func TestTransportRewritesProductHosts(t *testing.T) {
 func TestNewRejectsBadBase(t *testing.T) {
 	t.Parallel()
 	for _, base := range []string{"127.0.0.1:80", "::", "http://"} {
-		if _, err := New(base, nil); err == nil {
-			t.Errorf("New(%q): want error", base)
+		if _, err := NewTransport(base, nil); err == nil {
+			t.Errorf("NewTransport(%q): want error", base)
 		}
 	}
-	rt, err := New("", http.DefaultTransport)
+	rt, err := NewTransport("", http.DefaultTransport)
 	if err != nil || rt != http.DefaultTransport {
-		t.Errorf("New(\"\") = %v, %v; want the next transport unchanged", rt, err)
+		t.Errorf("NewTransport(\"\") = %v, %v; want the next transport unchanged", rt, err)
 	}
 }

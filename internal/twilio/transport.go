@@ -1,28 +1,23 @@
-// Package twiliohttp sends twilio-go's requests to another address.
-//
-// twilio-go builds URLs such as https://sync.twilio.com/v1/Services (or
-// https://sync.dublin.ie1.twilio.com/... with TWILIO_EDGE and TWILIO_REGION).
-// A Transport rewrites the scheme and address to a base URL (the local
-// emulator) and keeps the product host in the Host header, which is what the
-// emulator routes on.
-package twiliohttp
+package twilio
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 )
 
-// Transport redirects requests for *.twilio.com to Base.
+// Transport redirects requests for *.twilio.com to Base, keeping the
+// product host in the Host header (what the emulator routes on).
 type Transport struct {
 	Base *url.URL
 	Next http.RoundTripper // nil means http.DefaultTransport
 }
 
-// New returns a Transport for base ("http://127.0.0.1:4010"). An empty base
-// returns next unchanged: requests go to Twilio.
-func New(base string, next http.RoundTripper) (http.RoundTripper, error) {
+// NewTransport returns a Transport for base ("http://127.0.0.1:4010"). An
+// empty base returns next unchanged: requests go to Twilio.
+func NewTransport(base string, next http.RoundTripper) (http.RoundTripper, error) {
 	if next == nil {
 		next = http.DefaultTransport
 	}
@@ -65,4 +60,15 @@ func ProductHost(host string) string {
 	}
 	first, _, _ := strings.Cut(host, ".")
 	return first + ".twilio.com"
+}
+
+// ctxTransport gives every request one context: twilio-go builds its
+// requests without one, so this is how the caller's ctx reaches them.
+type ctxTransport struct {
+	ctx  context.Context
+	next http.RoundTripper
+}
+
+func (t ctxTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return t.next.RoundTrip(r.WithContext(t.ctx))
 }

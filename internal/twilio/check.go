@@ -1,6 +1,4 @@
-// Package twiliocheck proves a set of Twilio credentials works with one API
-// call (fetch the account through the 2010 API) before any deployment starts.
-package twiliocheck
+package twilio
 
 import (
 	"context"
@@ -10,14 +8,11 @@ import (
 	"strings"
 	"time"
 
-	twclient "github.com/twilio/twilio-go/client"
-
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
-	"github.com/tdeploy/twilio-deploy-action/internal/twiliohttp"
 )
 
-// Timeout bounds the check.
-const Timeout = 30 * time.Second
+// CheckTimeout bounds Check.
+const CheckTimeout = 30 * time.Second
 
 // RejectedError is Twilio refusing the credentials.
 type RejectedError struct {
@@ -32,22 +27,21 @@ func (e *RejectedError) Error() string {
 		strings.Join(e.Names, " and "), e.Status, e.Code, e.Reason)
 }
 
-// Check fetches the account of c. apiURL, when set, sends the call to the
-// emulator instead of api.twilio.com.
+// Check proves that c works, before any deployment starts, with one call:
+// it fetches the account through the 2010 API, without retries. apiURL,
+// when set, sends the call to the emulator instead of api.twilio.com.
 func Check(ctx context.Context, c creds.Credentials, apiURL string) error {
-	rt, err := twiliohttp.New(apiURL, nil)
+	rt, err := NewTransport(apiURL, nil)
 	if err != nil {
 		return fmt.Errorf("twilio-api-url input: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, Timeout)
+	ctx, cancel := context.WithTimeout(ctx, CheckTimeout)
 	defer cancel()
-	// twilio-go takes no context; the transport carries it.
-	accounts := twiliohttp.AccountsAPI(c, &http.Client{Transport: ctxTransport{ctx: ctx, next: rt}})
-	acct, err := accounts.FetchAccount(c.AccountSID)
+	acct, err := authOf(c).accounts(ctx, rt).FetchAccount(c.AccountSID)
 	if err != nil {
-		var te *twclient.TwilioRestError
-		if errors.As(err, &te) {
-			return &RejectedError{Names: c.Names(), Status: te.Status, Code: te.Code, Reason: te.Message}
+		var ae *APIError
+		if errors.As(decode(err), &ae) {
+			return &RejectedError{Names: c.Names(), Status: ae.Status, Code: ae.Code, Reason: ae.Message}
 		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("check Twilio credentials: %w", ctx.Err())
@@ -58,13 +52,4 @@ func Check(ctx context.Context, c creds.Credentials, apiURL string) error {
 		return &RejectedError{Names: c.Names(), Status: http.StatusOK, Reason: "account is " + *acct.Status}
 	}
 	return nil
-}
-
-type ctxTransport struct {
-	ctx  context.Context
-	next http.RoundTripper
-}
-
-func (t ctxTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return t.next.RoundTrip(r.WithContext(t.ctx))
 }

@@ -1,6 +1,4 @@
-// Package twilioparent is the twilio-go adapter of prenv.Parent: the
-// parent account's 2010 Accounts API.
-package twilioparent
+package twilio
 
 import (
 	"context"
@@ -10,12 +8,10 @@ import (
 	"strings"
 	"time"
 
-	twclient "github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
-	"github.com/tdeploy/twilio-deploy-action/internal/twiliohttp"
 )
 
 // Twilio error codes the messages explain.
@@ -25,28 +21,33 @@ const (
 	codeAuth   = 20003
 )
 
-// Parent talks to the parent account.
+// Parent is prenv.Parent over the parent account's 2010 Accounts API. Each
+// call runs under its ctx (no client timeout stands in for it) and is sent
+// once: a retried create could leave two sub-accounts.
 type Parent struct {
-	accounts *api.ApiService
-	self     string
-	names    []string
+	auth  auth
+	rt    http.RoundTripper
+	self  string
+	names []string
 }
 
 var _ prenv.Parent = (*Parent)(nil)
 
-// New is the parent account of c; apiURL, when set, is the emulator.
-func New(c creds.Credentials, apiURL string) (*Parent, error) {
-	rt, err := twiliohttp.New(apiURL, nil)
+// NewParent is the parent account of c; apiURL, when set, is the emulator.
+func NewParent(c creds.Credentials, apiURL string) (*Parent, error) {
+	rt, err := NewTransport(apiURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("twilio-api-url input: %w", err)
 	}
-	return &Parent{accounts: twiliohttp.AccountsAPI(c, &http.Client{Transport: rt, Timeout: 60 * time.Second}), self: c.AccountSID, names: c.Names()}, nil
+	return &Parent{auth: authOf(c), rt: rt, self: c.AccountSID, names: c.Names()}, nil
 }
+
+func (p *Parent) accounts(ctx context.Context) *api.ApiService { return p.auth.accounts(ctx, p.rt) }
 
 // explain turns Twilio's refusals into errors that say what to do.
 func (p *Parent) explain(err error) error {
-	var te *twclient.TwilioRestError
-	if !errors.As(err, &te) {
+	var te *APIError
+	if !errors.As(decode(err), &te) {
 		return err
 	}
 	switch te.Code {
@@ -66,7 +67,7 @@ func (p *Parent) Active(ctx context.Context, name string) ([]prenv.Subaccount, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	accts, err := p.accounts.ListAccount((&api.ListAccountParams{}).SetFriendlyName(name).SetStatus("active").SetPageSize(100))
+	accts, err := p.accounts(ctx).ListAccount((&api.ListAccountParams{}).SetFriendlyName(name).SetStatus("active").SetPageSize(100))
 	if err != nil {
 		return nil, p.explain(err)
 	}
@@ -84,7 +85,7 @@ func (p *Parent) Active(ctx context.Context, name string) ([]prenv.Subaccount, e
 		}
 		if s.AuthToken == "" {
 			// Some list responses leave the token out; the fetch has it.
-			f, err := p.accounts.FetchAccount(s.SID)
+			f, err := p.accounts(ctx).FetchAccount(s.SID)
 			if err != nil {
 				return nil, p.explain(err)
 			}
@@ -102,7 +103,7 @@ func (p *Parent) Create(ctx context.Context, name string) (prenv.Subaccount, err
 	if err := ctx.Err(); err != nil {
 		return prenv.Subaccount{}, err
 	}
-	a, err := p.accounts.CreateAccount((&api.CreateAccountParams{}).SetFriendlyName(name))
+	a, err := p.accounts(ctx).CreateAccount((&api.CreateAccountParams{}).SetFriendlyName(name))
 	if err != nil {
 		return prenv.Subaccount{}, p.explain(err)
 	}
@@ -121,7 +122,7 @@ func (p *Parent) Close(ctx context.Context, sid string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if _, err := p.accounts.UpdateAccount(sid, (&api.UpdateAccountParams{}).SetStatus("closed")); err != nil {
+	if _, err := p.accounts(ctx).UpdateAccount(sid, (&api.UpdateAccountParams{}).SetStatus("closed")); err != nil {
 		return p.explain(err)
 	}
 	return nil
@@ -132,7 +133,7 @@ func (p *Parent) Closed(ctx context.Context, name string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	accts, err := p.accounts.ListAccount((&api.ListAccountParams{}).SetFriendlyName(name).SetStatus("closed").SetPageSize(20))
+	accts, err := p.accounts(ctx).ListAccount((&api.ListAccountParams{}).SetFriendlyName(name).SetStatus("closed").SetPageSize(20))
 	if err != nil {
 		return false, p.explain(err)
 	}

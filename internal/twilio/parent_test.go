@@ -1,4 +1,4 @@
-package twilioparent_test
+package twilio_test
 
 import (
 	"context"
@@ -11,12 +11,12 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
-	"github.com/tdeploy/twilio-deploy-action/internal/prenv/twilioparent"
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 )
 
-func parentOf(t *testing.T, env *emulatortest.Env, sid, token string) *twilioparent.Parent {
+func parentOf(t *testing.T, env *emulatortest.Env, sid, token string) *twilio.Parent {
 	t.Helper()
-	p, err := twilioparent.New(creds.Credentials{Prefix: "TWILIO_PARENT_", AccountSID: sid, AuthToken: token}, env.URL)
+	p, err := twilio.NewParent(creds.Credentials{Prefix: "TWILIO_PARENT_", AccountSID: sid, AuthToken: token}, env.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
