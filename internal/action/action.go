@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -362,13 +363,7 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 		return stack.Settings{}, err
 	}
 	if vars != nil {
-		names := slices.Sorted(func(yield func(string) bool) {
-			for k := range vars {
-				if !yield(k) {
-					return
-				}
-			}
-		})
+		names := slices.Sorted(maps.Keys(vars))
 		for _, k := range names {
 			if creds.IsName(k) || k == "TWILIO_API_URL" {
 				// Local mode reads credentials from this file, so equal values are expected.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -88,13 +89,7 @@ func (f Files) SetOutputs(outs map[string]string) error {
 		return nil
 	}
 	return f.write("write step outputs", func(gha *githubactions.Action) {
-		for _, k := range slices.Sorted(func(yield func(string) bool) {
-			for k := range outs {
-				if !yield(k) {
-					return
-				}
-			}
-		}) {
+		for _, k := range slices.Sorted(maps.Keys(outs)) {
 			gha.SetOutput(k, outs[k])
 		}
 	})

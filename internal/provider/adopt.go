@@ -3,8 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 
 	p "github.com/pulumi/pulumi-go-provider"
@@ -324,15 +325,6 @@ func (t adoptTarget) secret(k string) bool {
 	return in != nil && in.Secret
 }
 
-func keysOf(v spec.Values) []string {
-	out := make([]string, 0, len(v))
-	for k := range v {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func (a Adopt) state(inputs property.Map, t adoptTarget, previous spec.Values) property.Map {
 	st := inputs.Set("sid", property.New(t.path[t.r.Catalog.IDParam()]))
 	return st.Set("previous", property.New(toMap(previous, t.secret)))
@@ -360,8 +352,9 @@ func (a Adopt) Create(ctx context.Context, api API, req p.CreateRequest) (p.Crea
 		}
 	}
 	settings, _ := toValues(mapOf(req.Properties.Get("settings")))
-	previous := t.current(out, keysOf(settings))
-	if _, err := t.g.send(ctx, api, t.path, settings, keysOf(settings)); err != nil {
+	names := slices.Sorted(maps.Keys(settings))
+	previous := t.current(out, names)
+	if _, err := t.g.send(ctx, api, t.path, settings, names); err != nil {
 		return p.CreateResponse{}, fmt.Errorf("adopt %s: %w", a.id(t), err)
 	}
 	return p.CreateResponse{ID: a.id(t), Properties: a.state(req.Properties, t, previous)}, nil
@@ -410,7 +403,7 @@ func (a Adopt) Read(ctx context.Context, api API, req p.ReadRequest) (p.ReadResp
 		})
 	}
 	settings, secrets := toValues(mapOf(inputs.Get("settings")))
-	cur := t.current(out, keysOf(settings))
+	cur := t.current(out, slices.Sorted(maps.Keys(settings)))
 	inputs = inputs.Set("settings", property.New(toMap(cur, func(k string) bool { return secrets[k] || t.secret(k) })))
 	previous, _ := toValues(mapOf(req.Properties.Get("previous")))
 	st := a.state(inputs, t, previous)
@@ -455,7 +448,7 @@ func (a Adopt) Update(ctx context.Context, api API, req p.UpdateRequest) (p.Upda
 		}
 	}
 	if len(send) > 0 {
-		if _, err := t.g.send(ctx, api, t.path, send, keysOf(send)); err != nil {
+		if _, err := t.g.send(ctx, api, t.path, send, slices.Sorted(maps.Keys(send))); err != nil {
 			return p.UpdateResponse{}, fmt.Errorf("update %s: %w", req.ID, err)
 		}
 	}
@@ -471,7 +464,7 @@ func (a Adopt) Delete(ctx context.Context, api API, req p.DeleteRequest) error {
 	if len(previous) == 0 {
 		return nil
 	}
-	_, err = t.g.send(ctx, api, t.path, previous, keysOf(previous))
+	_, err = t.g.send(ctx, api, t.path, previous, slices.Sorted(maps.Keys(previous)))
 	if err != nil && !twilio.NotFound(err) {
 		return fmt.Errorf("restore %s: %w", req.ID, err)
 	}

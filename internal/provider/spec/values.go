@@ -3,6 +3,7 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"reflect"
 	"slices"
@@ -148,7 +149,7 @@ func (r *Resource) Diff(olds, news Values) []Change {
 		names[n] = true
 	}
 	var out []Change
-	for _, n := range sortedKeys(names) {
+	for _, n := range slices.Sorted(maps.Keys(names)) {
 		o, hasO := olds[n]
 		v, hasN := news[n]
 		if hasO && o == nil {
@@ -258,13 +259,4 @@ func FromResponse(in *Input, v any) any {
 		}
 	}
 	return v
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

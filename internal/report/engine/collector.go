@@ -44,6 +44,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -350,12 +352,7 @@ func (c *Collector) Report() *report.Report {
 
 	if c.outputs != nil {
 		r.Outputs = nil
-		keys := make([]string, 0, len(c.outputs))
-		for k := range c.outputs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(c.outputs)) {
 			v := c.outputs[k]
 			o := report.Output{Name: k, Secret: isSecret(v)}
 			if !o.Secret {

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -122,7 +123,7 @@ func stepDiffs(md apitype.StepEventMetadata) ([]report.PropertyDiff, bool) {
 		}
 		// A new resource: its inputs, so the reviewer sees what will exist.
 		var out []report.PropertyDiff
-		for _, k := range sortedKeys(md.New.Inputs) {
+		for _, k := range slices.Sorted(maps.Keys(md.New.Inputs)) {
 			if strings.HasPrefix(k, "__") {
 				continue // engine bookkeeping such as __defaults
 			}
@@ -138,12 +139,7 @@ func stepDiffs(md apitype.StepEventMetadata) ([]report.PropertyDiff, bool) {
 	}
 	var out []report.PropertyDiff
 	if md.DetailedDiff != nil {
-		paths := make([]string, 0, len(md.DetailedDiff))
-		for p := range md.DetailedDiff {
-			paths = append(paths, p)
-		}
-		sort.Strings(paths)
-		for _, p := range paths {
+		for _, p := range slices.Sorted(maps.Keys(md.DetailedDiff)) {
 			d := md.DetailedDiff[p]
 			oldSrc := md.Old.Outputs
 			if d.InputDiff {
@@ -191,7 +187,7 @@ func refreshDiffs(md apitype.StepEventMetadata) []report.PropertyDiff {
 	}
 	var out []report.PropertyDiff
 	if md.DetailedDiff != nil {
-		for _, p := range sortedKeys(md.DetailedDiff) {
+		for _, p := range slices.Sorted(maps.Keys(md.DetailedDiff)) {
 			ov, hasOld := lookup(outputsOf(md.Old), p)
 			nv, hasNew := lookup(md.New.Outputs, p)
 			out = append(out, leaf(p, ov, nv, hasOld, hasNew))
@@ -200,15 +196,6 @@ func refreshDiffs(md apitype.StepEventMetadata) []report.PropertyDiff {
 	}
 	deepDiffMaps(&out, "", outputsOf(md.Old), md.New.Outputs, 0)
 	return capDiffs(out)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func capDiffs(d []report.PropertyDiff) []report.PropertyDiff {
@@ -288,7 +275,7 @@ func deepDiffMaps(out *[]report.PropertyDiff, path string, om, nm map[string]any
 	for k := range nm {
 		keys[k] = true
 	}
-	for _, k := range sortedKeys(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		o, hasOld := om[k]
 		n, hasNew := nm[k]
 		deepDiff(out, pathKey(path, k), o, n, hasOld, hasNew, depth)
