@@ -81,6 +81,10 @@ type Operation struct {
 	// Body is "form" (application/x-www-form-urlencoded), "json", or "".
 	Body   string   `json:"body,omitempty"`
 	Params []*Param `json:"params,omitempty"`
+	// PageSizeMax is the largest PageSize a list operation accepts (its
+	// OpenAPI maximum: 1000 for most lists, 100 for Sync's, 5 for
+	// Conversations webhooks); 0 when the operation does not page.
+	PageSizeMax int `json:"pageSizeMax,omitempty"`
 }
 
 // Param is one non-path parameter of an operation.

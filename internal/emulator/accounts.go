@@ -57,7 +57,7 @@ func (c *call) listAccounts(filters map[string]any) *apiError {
 		items[i] = c.s.accountObject(a)
 		items[i].seq = uint64(i + 1)
 	}
-	return c.writePage(filterItems(items, filters))
+	return c.writePage(filterItems(items, filters), maxPageSize)
 }
 
 func (c *call) createSubaccount(fields map[string]any, status int) *apiError {

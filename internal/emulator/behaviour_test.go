@@ -197,6 +197,47 @@ func TestPagingMeta(t *testing.T) {
 	}
 }
 
+// TestPageSizeLimit: a list refuses a page larger than its documented
+// maximum in strict mode (Sync's lists stop at 100, the 2010 API's at
+// 1000), and gives its largest page in lenient mode.
+func TestPageSizeLimit(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, host, path, size string
+		lenient                bool
+		status                 int
+		pageSize               float64
+	}{
+		{"Sync at its maximum", "sync.twilio.com", "/v1/Services", "100", false, 200, 100},
+		{"Sync above it, strict", "sync.twilio.com", "/v1/Services", "1000", false, 400, 0},
+		{"Sync above it, lenient", "sync.twilio.com", "/v1/Services", "1000", true, 200, 100},
+		{"Serverless at 1000", "serverless.twilio.com", "/v1/Services", "1000", false, 200, 1000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var env *emulatortest.Env
+			if tc.lenient {
+				env = emulatortest.New(t, emulatortest.Lenient)
+			} else {
+				env = emulatortest.New(t)
+			}
+			st, out, _ := newAPIClient(t, env).do("GET", tc.host, tc.path, url.Values{"PageSize": {tc.size}}, nil)
+			if st != tc.status {
+				t.Fatalf("PageSize=%s: %d %v, want %d", tc.size, st, out, tc.status)
+			}
+			if st == 400 {
+				if msg, _ := out["message"].(string); !strings.Contains(msg, "between 1 and 100") {
+					t.Errorf("message %q does not name the maximum", msg)
+				}
+				return
+			}
+			if meta, _ := out["meta"].(map[string]any); meta["page_size"] != tc.pageSize {
+				t.Errorf("page_size %v, want %v", meta["page_size"], tc.pageSize)
+			}
+		})
+	}
+}
+
 // TestPaging2010 walks a 2010-style list with twilio-go (which follows
 // next_page_uri) and checks the envelope fields by hand.
 func TestPaging2010(t *testing.T) {

@@ -41,7 +41,9 @@
 // page_size, first_page_url, previous_page_url, url, next_page_url, key}}
 // for the newer APIs; uri, first_page_uri, next_page_uri,
 // previous_page_uri, page, page_size, start and end for 2010-04-01.
-// PageSize (default 50, max 1000), Page and PageToken are honoured; list
+// PageSize (default 50, at most the list's documented maximum: 1000 for
+// most, 100 for Sync's; strict mode refuses more, lenient mode gives the
+// largest page), Page and PageToken are honoured; list
 // parameters that name a property (FriendlyName, PhoneNumber, Status...)
 // filter by equality. Items are listed oldest first.
 //

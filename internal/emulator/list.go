@@ -28,19 +28,26 @@ func (c *call) list(op *catalog.Operation) *apiError {
 	if col := c.acct.store.colls[c.collKey()]; col != nil {
 		items = col.items
 	}
-	return c.writePage(filterItems(items, fields))
+	return c.writePage(filterItems(items, fields), op.PageSizeMax)
 }
 
-// writePage answers one page of items in the resource's envelope.
-func (c *call) writePage(items []*object) *apiError {
+// writePage answers one page of items in the resource's envelope. most is
+// the list's largest PageSize (catalog Operation.PageSizeMax; 0: Twilio's
+// usual 1000). Strict mode refuses a larger one, so a client that asks
+// Sync for 1000 learns here, not from Twilio; lenient mode gives the
+// largest page instead.
+func (c *call) writePage(items []*object, most int) *apiError {
 	q := c.in.form
+	if most <= 0 {
+		most = maxPageSize
+	}
 	size, page := defaultPageSize, 0
 	if v := q.Get("PageSize"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return errParam("Invalid value %q for parameter PageSize: want an integer between 1 and %d", v, maxPageSize)
+		if err != nil || n < 1 || (n > most && !c.s.lenient) {
+			return errParam("Invalid value %q for parameter PageSize: want an integer between 1 and %d", v, most)
 		}
-		size = min(n, maxPageSize)
+		size = min(n, most)
 	}
 	if v := q.Get("Page"); v != "" {
 		n, err := strconv.Atoi(v)

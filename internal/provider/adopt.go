@@ -259,7 +259,7 @@ func (a Adopt) resolve(ctx context.Context, api API, inputs property.Map) (t ado
 		return t, nil, err
 	}
 	var matches []map[string]any
-	for m, err := range twilio.Items(ctx, api, Request{Host: r.Catalog.Host(), Path: list, Form: listQuery(r, lookup)}, r.Catalog.ListKey) {
+	for m, err := range twilio.Items(ctx, api, Request{Host: r.Catalog.Host(), Path: list, Form: listQuery(r, lookup)}, r.Catalog.ListKey, r.Catalog.List.PageSizeMax) {
 		if err != nil {
 			return t, nil, fmt.Errorf("look up %s: %w", r.Token, err)
 		}

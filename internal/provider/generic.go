@@ -243,7 +243,7 @@ func (g generic) findByField(ctx context.Context, api API, path map[string]strin
 	if err != nil {
 		return nil, err
 	}
-	for m, err := range twilio.Items(ctx, api, Request{Host: g.r.Catalog.Host(), Path: list}, g.r.Catalog.ListKey) {
+	for m, err := range twilio.Items(ctx, api, Request{Host: g.r.Catalog.Host(), Path: list}, g.r.Catalog.ListKey, g.r.Catalog.List.PageSizeMax) {
 		if err != nil {
 			return nil, err
 		}

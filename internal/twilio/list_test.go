@@ -13,7 +13,7 @@ import (
 )
 
 // pagedList serves n items named "0".."n-1", per pages of the PageSize
-// asked, in the 2010 API's style (next_page_uri, relative) or the newer
+// asked (Twilio's default of 50 when none), in the 2010 API's style (next_page_uri, relative) or the newer
 // APIs' (meta.next_page_url, absolute), and logs each request's query.
 func pagedList(n int, style2010 bool, log *[]string, mu *sync.Mutex) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -22,6 +22,9 @@ func pagedList(n int, style2010 bool, log *[]string, mu *sync.Mutex) http.Handle
 		*log = append(*log, r.URL.Path+"?"+q.Encode())
 		mu.Unlock()
 		size, _ := strconv.Atoi(q.Get("PageSize"))
+		if size == 0 {
+			size = 50
+		}
 		page, _ := strconv.Atoi(q.Get("Page"))
 		var items []any
 		for i := page * size; i < min(n, (page+1)*size); i++ {
@@ -49,13 +52,17 @@ func TestItemsFollowsBothPagingStyles(t *testing.T) {
 	tests := []struct {
 		name      string
 		style2010 bool
+		pageSize  int
 		n         int
 		pages     int
+		first     string
 	}{
-		{"2010 API, one page", true, 3, 1},
-		{"2010 API, three pages", true, 2*PageSize + 1, 3},
-		{"newer API, empty", false, 0, 1},
-		{"newer API, two pages", false, PageSize + 1, 2},
+		{"2010 API, one page", true, MaxPageSize, 3, 1, "FriendlyName=x&PageSize=1000"},
+		{"2010 API, three pages", true, MaxPageSize, 2*MaxPageSize + 1, 3, "FriendlyName=x&PageSize=1000"},
+		{"newer API, empty", false, MaxPageSize, 0, 1, "FriendlyName=x&PageSize=1000"},
+		{"newer API, two pages", false, MaxPageSize, MaxPageSize + 1, 2, "FriendlyName=x&PageSize=1000"},
+		{"a list that stops at 100 (Sync)", false, 100, 250, 3, "FriendlyName=x&PageSize=100"},
+		{"no page size: Twilio's default", true, 0, 120, 3, "FriendlyName=x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,7 +72,7 @@ func TestItemsFollowsBothPagingStyles(t *testing.T) {
 			cl, _ := fakeTwilio(t, tokenCreds(), pagedList(tt.n, tt.style2010, &log, &mu))
 			req := Request{Host: "sync.twilio.com", Path: "/v1/Things", Form: map[string][]string{"FriendlyName": {"x"}}}
 			got := 0
-			for m, err := range Items(t.Context(), cl, req, "items") {
+			for m, err := range Items(t.Context(), cl, req, "items", tt.pageSize) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -80,7 +87,7 @@ func TestItemsFollowsBothPagingStyles(t *testing.T) {
 			if len(log) != tt.pages {
 				t.Fatalf("%d requests, want %d: %v", len(log), tt.pages, log)
 			}
-			if want := "/v1/Things?FriendlyName=x&PageSize=" + strconv.Itoa(PageSize); log[0] != want {
+			if want := "/v1/Things?" + tt.first; log[0] != want {
 				t.Errorf("first request %s, want %s", log[0], want)
 			}
 			if req.Form.Get("PageSize") != "" {
@@ -94,8 +101,8 @@ func TestItemsStopsWhenTheLoopDoes(t *testing.T) {
 	t.Parallel()
 	var log []string
 	var mu sync.Mutex
-	cl, _ := fakeTwilio(t, tokenCreds(), pagedList(3*PageSize, false, &log, &mu))
-	for m, err := range Items(t.Context(), cl, Request{Host: "sync.twilio.com", Path: "/v1/Things"}, "items") {
+	cl, _ := fakeTwilio(t, tokenCreds(), pagedList(3*MaxPageSize, false, &log, &mu))
+	for m, err := range Items(t.Context(), cl, Request{Host: "sync.twilio.com", Path: "/v1/Things"}, "items", MaxPageSize) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,7 +130,7 @@ func TestItemsErrors(t *testing.T) {
 		}, "next page of /v1/Things: ", 1},
 		{"endless list", func(w http.ResponseWriter, r *http.Request) {
 			json.NewEncoder(w).Encode(map[string]any{"items": []any{}, "next_page_uri": "/v1/Things?Page=1"})
-		}, fmt.Sprintf("list /v1/Things: more than %d pages of %d items", MaxPages, PageSize), MaxPages},
+		}, fmt.Sprintf("list /v1/Things: more than %d pages", MaxPages), MaxPages},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +144,7 @@ func TestItemsErrors(t *testing.T) {
 				tt.handler(w, r)
 			})
 			var errs []error
-			for _, err := range Items(t.Context(), cl, Request{Host: "sync.twilio.com", Path: "/v1/Things"}, "items") {
+			for _, err := range Items(t.Context(), cl, Request{Host: "sync.twilio.com", Path: "/v1/Things"}, "items", MaxPageSize) {
 				errs = append(errs, err)
 			}
 			if len(errs) != 1 || errs[0] == nil || !strings.Contains(errs[0].Error(), tt.want) {

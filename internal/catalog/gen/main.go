@@ -160,6 +160,7 @@ type schema struct {
 	Properties  map[string]*schema `json:"properties"`
 	Required    []string           `json:"required"`
 	AllOf       []*schema          `json:"allOf"`
+	Maximum     *int               `json:"maximum"`
 }
 
 func (d *doc) resolve(s *schema) *schema {
@@ -435,7 +436,12 @@ func (d *doc) op(o *operation, path string) *catalog.Operation {
 			continue
 		}
 		if p.In == "query" && (p.Name == "PageSize" || p.Name == "Page" || p.Name == "PageToken") {
-			continue // paging is the transport's business, not a parameter
+			// Paging is the transport's business, not a parameter; the
+			// largest page a list takes is (Sync's lists stop at 100).
+			if s := d.resolve(p.Schema); p.Name == "PageSize" && s != nil && s.Maximum != nil {
+				out.PageSizeMax = *s.Maximum
+			}
+			continue
 		}
 		cp := d.param(p.Name, p.Schema, p.Description)
 		cp.In = p.In

@@ -42,7 +42,7 @@ func (a providerAPI) do(ctx context.Context, method, path string, form url.Value
 // list reads every item of a list.
 func (a providerAPI) list(ctx context.Context, path, key string) ([]map[string]any, error) {
 	var all []map[string]any
-	for m, err := range twilio.Items(ctx, a.api, provider.Request{Host: host, Path: path}, key) {
+	for m, err := range twilio.Items(ctx, a.api, provider.Request{Host: host, Path: path}, key, twilio.MaxPageSize) {
 		if err != nil {
 			return nil, wrap(err)
 		}
