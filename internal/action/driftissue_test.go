@@ -58,10 +58,7 @@ func TestDriftIssueFlow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: p\nruntime: yaml\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			dir := yamlProgram(t)
 			token := "ghs_token"
 			if tt.token == "-" {
 				token = ""
@@ -113,4 +110,14 @@ func TestDriftIssueFlow(t *testing.T) {
 			}
 		})
 	}
+}
+
+// yamlProgram is a folder holding an empty YAML program.
+func yamlProgram(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: p\nruntime: yaml\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

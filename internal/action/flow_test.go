@@ -170,10 +170,7 @@ func TestFlow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: p\nruntime: yaml\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			dir := yamlProgram(t)
 			var out bytes.Buffer
 			rec := &Recorder{}
 			job := Job{

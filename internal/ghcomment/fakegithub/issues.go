@@ -85,7 +85,7 @@ func (s *Server) Issues(owner, repo string) []Issue {
 	return out
 }
 
-// serveIssues answers the issues routes (list, create, get, edit) and
+// serveIssues answers the issues routes (list, create, edit) and
 // reports whether r was one of them.
 func (s *Server) serveIssues(w http.ResponseWriter, r *http.Request, token string) bool {
 	write := r.Method != http.MethodGet
@@ -108,14 +108,11 @@ func (s *Server) serveIssues(w http.ResponseWriter, r *http.Request, token strin
 			return true
 		}
 		n, _ := strconv.Atoi(m[3])
-		switch r.Method {
-		case http.MethodGet:
-			s.getIssue(w, m[1], m[2], n)
-		case http.MethodPatch:
-			s.editIssue(w, r, m[1], m[2], n)
-		default:
+		if r.Method != http.MethodPatch {
 			s.fail(w, http.StatusMethodNotAllowed, "Method Not Allowed")
+			return true
 		}
+		s.editIssue(w, r, m[1], m[2], n)
 		return true
 	}
 	return false
@@ -327,21 +324,6 @@ func (s *Server) findIssue(owner, repo string, n int) *Issue {
 		}
 	}
 	return nil
-}
-
-func (s *Server) getIssue(w http.ResponseWriter, owner, repo string, n int) {
-	s.mu.Lock()
-	is := s.findIssue(owner, repo, n)
-	var out apiIssue
-	if is != nil {
-		out = s.issueJSON(is)
-	}
-	s.mu.Unlock()
-	if is == nil {
-		s.fail(w, http.StatusNotFound, "Not Found")
-		return
-	}
-	_ = json.NewEncoder(w).Encode(out)
 }
 
 // editIssue serves PATCH /repos/{owner}/{repo}/issues/{number}: title,
