@@ -130,7 +130,8 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 		rec := &action.Recorder{}
 		job := action.Job{
 			Inputs: action.Inputs{WorkDir: ".", Secrets: string(secretsJSON), TwilioAPIURL: emuURL,
-				GitHubToken: "demo-token-not-used", CommentMode: action.CommentUpdate, PRParent: "PARENT"},
+				GitHubToken: "demo-token-not-used", CommentMode: action.CommentUpdate, PRParent: "PARENT",
+				NoDriftIssue: true}, // the demo's repository is not on GitHub
 			Event: action.Event{Name: st.event, Payload: payload, Ref: st.ref, BaseRef: st.baseRef, SHA: "9d8c7b6a5f4e3d2c1b0a99887766554433221100"},
 			// Not Runner: a terminal would print the ::add-mask:: commands.
 			GitHub:   action.GitHub{Repository: "tdeploy/ivr", ServerURL: "https://github.com", RunID: "1", Workspace: repo, Debug: env["RUNNER_DEBUG"] == "1"},

@@ -117,7 +117,7 @@ func localJob(op, branch, wd, stackName, apiURL string, vars map[string]string, 
 	}
 	return action.Job{
 		Inputs: action.Inputs{Command: op, WorkDir: wd, StackName: stackName, TwilioAPIURL: apiURL,
-			CommentMode: action.CommentUpdate, PRParent: "PARENT"},
+			CommentMode: action.CommentUpdate, PRParent: "PARENT", NoDriftIssue: true}, // no repository here
 		Event:  action.Event{Name: "workflow_dispatch", Ref: "refs/heads/" + branch},
 		GitHub: action.GitHub{Runner: env["GITHUB_ACTIONS"] == "true", Debug: env["RUNNER_DEBUG"] == "1"},
 		Dir:    wd, Env: env,

@@ -26,6 +26,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/action"
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
+	"github.com/tdeploy/twilio-deploy-action/internal/driftissue"
 	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment"
 	"github.com/tdeploy/twilio-deploy-action/internal/github"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
@@ -91,6 +92,7 @@ func run(ctx context.Context, args []string, environ []string, stdout, stderr io
 		Stdout: stdout, PulumiRoot: root, Engine: stack.NewCLI(root),
 		CheckCredentials: twilio.Check,
 		Comment:          action.StickyComment(openPullRequest),
+		DriftIssue:       action.DriftIssue(openRepository),
 		PRParent: func(c creds.Credentials, apiURL string) (prenv.Parent, error) {
 			return twilio.NewParent(c, apiURL)
 		},
@@ -128,4 +130,9 @@ func run(ctx context.Context, args []string, environ []string, stdout, stderr io
 // openPullRequest is the GitHub adapter behind the sticky comment.
 func openPullRequest(apiURL, token, owner, repo string, number int) (ghcomment.API, error) {
 	return github.NewPullRequest(&http.Client{Timeout: 60 * time.Second}, apiURL, token, owner, repo, number)
+}
+
+// openRepository is the GitHub adapter behind the drift issue.
+func openRepository(apiURL, token, owner, repo string) (driftissue.API, error) {
+	return github.NewRepository(&http.Client{Timeout: 60 * time.Second}, apiURL, token, owner, repo)
 }

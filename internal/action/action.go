@@ -4,7 +4,8 @@
 // and have them checked (Deps.CheckCredentials), run Pulumi (Deps.Engine,
 // with settings package stack builds the environment of), and report:
 // step outputs and the job summary (Job.Reporter), the pull request
-// comment (Deps.Comment), the live log (package report/engine). With
+// comment (Deps.Comment), the drift check's issue (Deps.DriftIssue,
+// driftissue.go), the live log (package report/engine). With
 // pr-environments, a pull request runs in its own sub-account of the
 // parent account (package prenv, Deps.PRParent; prenv.go here).
 //
@@ -546,6 +547,9 @@ func (r *runner) publish(ctx context.Context, rep *report.Report, scrub []string
 		}
 	}
 	r.phase("comment done")
+	if r.plan.Operation == event.Drift && !r.in.NoDriftIssue {
+		md, runErr = r.syncDriftIssue(ctx, rep, scrub, md, runErr)
+	}
 	outs["summary"] = md
 	if err := r.summary(md); err != nil && runErr == nil {
 		runErr = err

@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
+	"github.com/tdeploy/twilio-deploy-action/internal/driftissue"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
 	"github.com/tdeploy/twilio-deploy-action/internal/report"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
@@ -65,6 +66,10 @@ func fakeDeps(t *testing.T, out *bytes.Buffer) Deps {
 		Comment: func(context.Context, CommentRequest) (string, error) {
 			t.Error("unexpected comment")
 			return "", nil
+		},
+		DriftIssue: func(context.Context, DriftIssueRequest) (driftissue.Result, error) {
+			t.Error("unexpected drift issue")
+			return driftissue.Result{}, nil
 		},
 		PRParent: func(creds.Credentials, string) (prenv.Parent, error) {
 			return nil, errors.New("no parent account in this test")
@@ -165,10 +170,7 @@ func TestFlow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: p\nruntime: yaml\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			dir := yamlProgram(t)
 			var out bytes.Buffer
 			rec := &Recorder{}
 			job := Job{

@@ -30,6 +30,10 @@ type Inputs struct {
 	PREnvironments  bool
 	PRParent        string
 	TwilioAPIURL    string
+	// NoDriftIssue is drift-issue: false. Inverted so that the zero
+	// value is action.yml's default, on: a scheduled check's warning is
+	// seen by no one, an issue by the repository's watchers.
+	NoDriftIssue bool
 }
 
 // Comment modes.
@@ -101,6 +105,13 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 			errs = append(errs, &InputError{b.name, err})
 		}
 		*b.dst = v
+	}
+	if v := input(getenv, "drift-issue"); v != "" {
+		on, err := parseBool(v)
+		if err != nil {
+			errs = append(errs, &InputError{"drift-issue", err})
+		}
+		in.NoDriftIssue = !on && err == nil
 	}
 	if p := input(getenv, "parallel"); p != "" {
 		n, err := strconv.Atoi(p)

@@ -1,7 +1,8 @@
 // Package github is the GitHub adapter: the one package that imports
 // go-github. PullRequest implements ghcomment.API (the sticky comment's
 // reads and writes) for one pull request, over the REST API and, to hide
-// an outdated comment, GraphQL on the same host. Errors come back as
+// an outdated comment, GraphQL on the same host; Repository implements
+// driftissue.API (the drift check's issue, issues.go). Errors come back as
 // ghcomment.PermissionError (403/404: a fork's read-only token, a token
 // without pull-requests: write) or ghcomment.StatusError, so the flow can
 // degrade to the job summary without knowing go-github.
@@ -43,6 +44,20 @@ func NewPullRequest(hc *http.Client, apiURL, token, owner, repo string, number i
 	if owner == "" || repo == "" || number <= 0 {
 		return nil, fmt.Errorf("comment target %s/%s#%d is incomplete", owner, repo, number)
 	}
+	c, err := newClient(hc, apiURL, token)
+	if err != nil {
+		return nil, err
+	}
+	gql, err := GraphQLURL(c.BaseURL.String())
+	if err != nil {
+		return nil, err
+	}
+	return &PullRequest{client: c, owner: owner, repo: repo, number: number, graphqlURL: gql, perPage: PerPage}, nil
+}
+
+// newClient is the go-github client of every adapter type: apiURL (""
+// is api.github.com) as its base, token (if any) as its auth.
+func newClient(hc *http.Client, apiURL, token string) (*gh.Client, error) {
 	if apiURL == "" {
 		apiURL = "https://api.github.com"
 	}
@@ -55,11 +70,7 @@ func NewPullRequest(hc *http.Client, apiURL, token, owner, repo string, number i
 		return nil, fmt.Errorf("parse GitHub API URL %q: %w", apiURL, err)
 	}
 	c.BaseURL = base
-	gql, err := GraphQLURL(base.String())
-	if err != nil {
-		return nil, err
-	}
-	return &PullRequest{client: c, owner: owner, repo: repo, number: number, graphqlURL: gql, perPage: PerPage}, nil
+	return c, nil
 }
 
 // WithPerPage sets the page size. Only tests call it, to page at GitHub's
@@ -73,12 +84,17 @@ func toComment(c *gh.IssueComment) ghcomment.Comment {
 	if c == nil {
 		return ghcomment.Comment{}
 	}
-	trusted := c.GetUser().GetType() == "Bot"
-	switch c.GetAuthorAssociation() {
+	return ghcomment.Comment{ID: c.GetID(), NodeID: c.GetNodeID(), Body: c.GetBody(), URL: c.GetHTMLURL(), Trusted: trusted(c.GetUser(), c.GetAuthorAssociation())}
+}
+
+// trusted: written by a bot or by a repository owner, member or
+// collaborator, so not planted by an outsider.
+func trusted(u *gh.User, association string) bool {
+	switch association {
 	case "OWNER", "MEMBER", "COLLABORATOR":
-		trusted = true
+		return true
 	}
-	return ghcomment.Comment{ID: c.GetID(), NodeID: c.GetNodeID(), Body: c.GetBody(), URL: c.GetHTMLURL(), Trusted: trusted}
+	return u.GetType() == "Bot"
 }
 
 // ListComments implements ghcomment.API.

@@ -43,6 +43,7 @@ var roles = map[string]role{
 	"internal/creds":                 pure,
 	"internal/docs":                  pure,
 	"internal/dotenv":                pure,
+	"internal/driftissue":            pure,
 	"internal/emulator":              pure,
 	"internal/event":                 pure,
 	"internal/ghcomment":             pure,

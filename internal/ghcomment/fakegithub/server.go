@@ -1,5 +1,6 @@
 // Package fakegithub is a local GitHub API server for tests: the issue
-// comment REST calls and the GraphQL minimizeComment mutation, served
+// comment REST calls, the issues' (issues.go) and the GraphQL
+// minimizeComment mutation, served
 // under /api/v3/ (REST) and /api/graphql, as GitHub Enterprise Server
 // lays them out, so a client that drops the base path (an absolute-URL
 // bug) hits a 404 and fails the test.
@@ -67,6 +68,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	comments []*Comment
+	issues   issueStore // issues.go
 	nextID   int64
 	calls    map[string]int
 	clock    time.Time
@@ -184,6 +186,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	token := bearer(r.Header.Get("Authorization"))
 	write := r.Method != http.MethodGet
 	switch {
+	case s.serveIssues(w, r, token):
+		return
 	case r.URL.Path == "/api/graphql" && r.Method == http.MethodPost:
 		if s.DisableGraphQL {
 			s.record("POST /graphql disabled")
@@ -307,46 +311,15 @@ func (s *Server) json(c *Comment) apiComment {
 }
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request, owner, repo string, issue int) {
-	q := r.URL.Query()
-	per := 30
-	if v := q.Get("per_page"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n > 0 {
-			per = min(n, 100)
-		}
-	}
-	page := 1
-	if v := q.Get("page"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n > 0 {
-			page = n
-		}
-	}
+	per, page := pageParams(r.URL.Query().Get("per_page"), r.URL.Query().Get("page"))
 	all := s.Comments(owner, repo, issue)
-	last := max(1, (len(all)+per-1)/per)
 	lo := min((page-1)*per, len(all))
 	hi := min(lo+per, len(all))
 	out := make([]apiComment, 0, hi-lo)
 	for i := lo; i < hi; i++ {
 		out = append(out, s.json(&all[i]))
 	}
-	link := func(p int, rel string) string {
-		u := *r.URL
-		u.Scheme, u.Host = "http", r.Host
-		v := u.Query()
-		v.Set("page", strconv.Itoa(p))
-		v.Set("per_page", strconv.Itoa(per))
-		u.RawQuery = v.Encode()
-		return fmt.Sprintf(`<%s>; rel="%s"`, u.String(), rel)
-	}
-	var links []string
-	if page < last {
-		links = append(links, link(page+1, "next"), link(last, "last"))
-	}
-	if page > 1 {
-		links = append(links, link(1, "first"), link(page-1, "prev"))
-	}
-	if len(links) > 0 {
-		w.Header().Set("Link", strings.Join(links, ", "))
-	}
+	s.setLinks(w, r, page, per, len(all))
 	_ = json.NewEncoder(w).Encode(out)
 }
 
