@@ -16,6 +16,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/driftissue"
+	"github.com/tdeploy/twilio-deploy-action/internal/ghdeploy"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
 	"github.com/tdeploy/twilio-deploy-action/internal/report"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
@@ -73,6 +74,9 @@ func fakeDeps(t *testing.T, out *bytes.Buffer) Deps {
 		},
 		PRParent: func(creds.Credentials, string) (prenv.Parent, error) {
 			return nil, errors.New("no parent account in this test")
+		},
+		Deployments: func(string, string, string, string) (ghdeploy.API, error) {
+			return nil, errors.New("no deployments in this test")
 		},
 	}
 }
@@ -268,6 +272,7 @@ func TestRunMissingDependency(t *testing.T) {
 		{"credential check", func(d *Deps, _ *Job) { d.CheckCredentials = nil }, "CheckCredentials"},
 		{"comment poster", func(d *Deps, _ *Job) { d.Comment = nil }, "Comment"},
 		{"parent account", func(d *Deps, _ *Job) { d.PRParent = nil }, "PRParent"},
+		{"deployments", func(d *Deps, _ *Job) { d.Deployments = nil }, "Deployments"},
 		{"stdout and root", func(d *Deps, _ *Job) { d.Stdout, d.PulumiRoot = nil, "" }, "Stdout, PulumiRoot"},
 		{"reporter", func(_ *Deps, j *Job) { j.Reporter = nil }, "Job.Reporter"},
 	} {
