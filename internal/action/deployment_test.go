@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -81,19 +79,10 @@ func TestDeployments(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: p\nruntime: yaml\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
 			var out bytes.Buffer
-			rec := &Recorder{}
-			job := Job{
-				Inputs: Inputs{WorkDir: ".", Secrets: secrets, CommentMode: CommentUpdate, GitHubToken: "ghs_token", PRParent: "PARENT",
-					Deployments: !tt.off, EnvironmentURLOutput: tt.urlOutput},
-				Event: tt.event, GitHub: GitHub{Repository: "o/r", ServerURL: "https://github.com", RunID: "9", Runner: true}, Dir: dir,
-				Env:      map[string]string{"PULUMI_BACKEND_URL": "file://" + dir, "PATH": "/usr/bin"},
-				Reporter: rec, ReportFailures: true,
-			}
+			job, rec := flowJob(t, tt.event, secrets)
+			job.Inputs.Deployments, job.Inputs.EnvironmentURLOutput = !tt.off, tt.urlOutput
+			job.GitHub.ServerURL, job.GitHub.RunID = "https://github.com", "9"
 			deps := fakeDeps(t, &out)
 			op := apitype.OpCreate
 			if tt.event.Name == "delete" {

@@ -81,6 +81,20 @@ func fakeDeps(t *testing.T, out *bytes.Buffer) Deps {
 	}
 }
 
+// flowJob is a runner's job for ev on repository o/r, its program a
+// Pulumi.yaml in a folder of its own (yamlProgram) with a file backend.
+func flowJob(t *testing.T, ev Event, secrets string) (Job, *Recorder) {
+	t.Helper()
+	dir := yamlProgram(t)
+	rec := &Recorder{}
+	return Job{
+		Inputs: Inputs{WorkDir: ".", Secrets: secrets, CommentMode: CommentUpdate, GitHubToken: "ghs_token", PRParent: "PARENT"},
+		Event:  ev, GitHub: GitHub{Repository: "o/r", Runner: true}, Dir: dir,
+		Env:      map[string]string{"PULUMI_BACKEND_URL": "file://" + dir, "PATH": "/usr/bin"},
+		Reporter: rec, ReportFailures: true,
+	}, rec
+}
+
 // created is the event stream of an operation that creates one Sync
 // service, named svc.
 func created(op apitype.OpType) []apitype.EngineEvent {
@@ -174,15 +188,8 @@ func TestFlow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := yamlProgram(t)
 			var out bytes.Buffer
-			rec := &Recorder{}
-			job := Job{
-				Inputs: Inputs{WorkDir: ".", Secrets: tt.secrets, CommentMode: CommentUpdate, GitHubToken: "ghs_token", PRParent: "PARENT"},
-				Event:  tt.event, GitHub: GitHub{Repository: "o/r", Runner: true}, Dir: dir,
-				Env:      map[string]string{"PULUMI_BACKEND_URL": "file://" + dir, "PATH": "/usr/bin"},
-				Reporter: rec, ReportFailures: true,
-			}
+			job, rec := flowJob(t, tt.event, tt.secrets)
 			deps := fakeDeps(t, &out)
 			deps.Engine = tt.engine
 			deps.CheckCredentials = func(context.Context, creds.Credentials, string) error { return tt.checkErr }
