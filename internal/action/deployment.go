@@ -21,14 +21,11 @@ type OpenDeployments func(apiURL, token, owner, repo string) (ghdeploy.API, erro
 const finalStatusTimeout = 30 * time.Second
 
 // deploys reports whether this run records a GitHub deployment (with the
-// deployments input): an up creates one, the destroy of a pull request
-// environment or of a deleted branch's stack deactivates the
+// deployments input): an up creates one, a destroy (a closed pull
+// request's environment, a deleted branch's, or by hand) deactivates the
 // environment's.
 func (r *runner) deploys(op event.Operation) bool {
-	if !r.in.Deployments {
-		return false
-	}
-	return op == event.Up || op == event.Destroy && (r.plan.PREnvironment || r.plan.RemoveStack)
+	return r.in.Deployments && (op == event.Up || op == event.Destroy)
 }
 
 // deploymentsAPI opens the repository's deployments, or says why not.
@@ -91,7 +88,10 @@ func (r *runner) endDeployment(ctx context.Context, s stack.Settings, ok bool, o
 	if err == nil {
 		var n int
 		n, err = ghdeploy.Deactivate(ctx, api, s.Stack, r.runURL())
-		if n > 0 {
+		switch {
+		case n == 1:
+			fmt.Fprintf(r.out, "marked the deployment to %s inactive\n", s.Stack)
+		case n > 1:
 			fmt.Fprintf(r.out, "marked %d deployments to %s inactive\n", n, s.Stack)
 		}
 	}

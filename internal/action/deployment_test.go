@@ -75,7 +75,7 @@ func TestDeployments(t *testing.T) {
 			wantCalls: []string{"create feature-x abc"}, wantLog: []string{"::notice::Could not record the deployment on GitHub", "deployments: write"}},
 		{name: "off", event: push, off: true},
 		{name: "branch deleted: inactive", event: deleted,
-			wantCalls: []string{"list", "latest", "status inactive "}, wantLog: []string{"marked 1 deployments to feature-x inactive"}},
+			wantCalls: []string{"list", "latest", "status inactive "}, wantLog: []string{"marked the deployment to feature-x inactive"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
