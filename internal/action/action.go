@@ -18,9 +18,10 @@
 // runner's environment, the one place INPUT_* and GITHUB_* are read;
 // cmd/action's local mode and demo build it directly. Deps are the world:
 // the log, the Pulumi root and engine (stack.CLI), the credential check,
-// the comment poster, the parent account of pull request environments and
-// the repository's deployments, all required (a missing one is ErrMissing, never a default) and passed
-// in by main; tests pass fakes. The package knows nothing of Pulumi's
+// the comment poster, the drift issue's keeper, the parent account of
+// pull request environments and the repository's deployments, all
+// required (a missing one is ErrMissing, never a default) and passed in
+// by main; tests pass fakes. The package knows nothing of Pulumi's
 // files or variables (package stack) and calls neither Twilio nor GitHub
 // itself but through Deps (StickyComment, over the GitHub adapter, is the poster main passes).
 package action
