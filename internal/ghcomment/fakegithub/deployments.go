@@ -81,37 +81,37 @@ func (s *Server) Deployments(owner, repo string) []Deployment {
 
 // deployments serves the two routes; it reports whether the path was one.
 func (s *Server) deployments(w http.ResponseWriter, r *http.Request, token string) bool {
-	write := r.Method != http.MethodGet
-	if m := deploymentsRE.FindStringSubmatch(r.URL.Path); m != nil {
-		if !s.auth(w, r, "/repos/{owner}/{repo}/deployments", token, write) {
-			return true
-		}
-		switch r.Method {
-		case http.MethodGet:
-			s.listDeployments(w, r, m[1], m[2])
-		case http.MethodPost:
-			s.createDeployment(w, r, m[1], m[2])
-		default:
-			s.fail(w, http.StatusMethodNotAllowed, "Method Not Allowed")
-		}
+	return s.handle(w, r, token, deploymentsRE, "/repos/{owner}/{repo}/deployments", map[string]func([]string){
+		http.MethodGet:  func(m []string) { s.listDeployments(w, r, m[1], m[2]) },
+		http.MethodPost: func(m []string) { s.createDeployment(w, r, m[1], m[2]) },
+	}) || s.handle(w, r, token, statusesRE, "/repos/{owner}/{repo}/deployments/{id}/statuses", map[string]func([]string){
+		http.MethodGet:  func(m []string) { s.listStatuses(w, r, m[1], m[2], deploymentID(m[3])) },
+		http.MethodPost: func(m []string) { s.createStatus(w, r, m[1], m[2], deploymentID(m[3])) },
+	})
+}
+
+// handle answers r when its path matches re: counted and authorized as
+// route, then passed with the path's submatches to the handler of its
+// method (405 for another method). It reports whether the path matched.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, token string, re *regexp.Regexp, route string, byMethod map[string]func(m []string)) bool {
+	m := re.FindStringSubmatch(r.URL.Path)
+	if m == nil {
+		return false
+	}
+	if !s.auth(w, r, route, token, r.Method != http.MethodGet) {
 		return true
 	}
-	if m := statusesRE.FindStringSubmatch(r.URL.Path); m != nil {
-		if !s.auth(w, r, "/repos/{owner}/{repo}/deployments/{id}/statuses", token, write) {
-			return true
-		}
-		id, _ := strconv.ParseInt(m[3], 10, 64)
-		switch r.Method {
-		case http.MethodGet:
-			s.listStatuses(w, r, m[1], m[2], id)
-		case http.MethodPost:
-			s.createStatus(w, r, m[1], m[2], id)
-		default:
-			s.fail(w, http.StatusMethodNotAllowed, "Method Not Allowed")
-		}
-		return true
+	if h, ok := byMethod[r.Method]; ok {
+		h(m)
+	} else {
+		s.fail(w, http.StatusMethodNotAllowed, "Method Not Allowed")
 	}
-	return false
+	return true
+}
+
+func deploymentID(s string) int64 {
+	id, _ := strconv.ParseInt(s, 10, 64)
+	return id
 }
 
 func (s *Server) deploymentJSON(d *Deployment) map[string]any {
