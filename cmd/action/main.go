@@ -28,6 +28,7 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/driftissue"
 	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment"
+	"github.com/tdeploy/twilio-deploy-action/internal/ghdeploy"
 	"github.com/tdeploy/twilio-deploy-action/internal/github"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
@@ -96,6 +97,7 @@ func run(ctx context.Context, args []string, environ []string, stdout, stderr io
 		PRParent: func(c creds.Credentials, apiURL string) (prenv.Parent, error) {
 			return twilio.NewParent(c, apiURL)
 		},
+		Deployments: openDeployments,
 	}
 	switch {
 	case *showVersion:
@@ -125,6 +127,11 @@ func run(ctx context.Context, args []string, environ []string, stdout, stderr io
 		return 1
 	}
 	return 0
+}
+
+// openDeployments is the GitHub adapter behind the deployments.
+func openDeployments(apiURL, token, owner, repo string) (ghdeploy.API, error) {
+	return github.NewDeployments(&http.Client{Timeout: 60 * time.Second}, apiURL, token, owner, repo)
 }
 
 // openPullRequest is the GitHub adapter behind the sticky comment.

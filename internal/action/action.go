@@ -7,7 +7,10 @@
 // comment (Deps.Comment), the drift check's issue (Deps.DriftIssue,
 // driftissue.go), the live log (package report/engine). With
 // pr-environments, a pull request runs in its own sub-account of the
-// parent account (package prenv, Deps.PRParent; prenv.go here).
+// parent account (package prenv, Deps.PRParent; prenv.go here). With
+// deployments, an up is recorded as a GitHub deployment of the stack's
+// environment and a destroyed environment's deployments are marked
+// inactive (package ghdeploy, Deps.Deployments; deployment.go here).
 //
 // A run is Run(ctx, job, deps). The Job is plain data: the inputs, the
 // event, the GitHub context, the working dir, the variables for Pulumi,
@@ -15,9 +18,10 @@
 // runner's environment, the one place INPUT_* and GITHUB_* are read;
 // cmd/action's local mode and demo build it directly. Deps are the world:
 // the log, the Pulumi root and engine (stack.CLI), the credential check,
-// the comment poster and the parent account of pull request environments,
-// all required (a missing one is ErrMissing, never a default) and passed
-// in by main; tests pass fakes. The package knows nothing of Pulumi's
+// the comment poster, the drift issue's keeper, the parent account of
+// pull request environments and the repository's deployments, all
+// required (a missing one is ErrMissing, never a default) and passed in
+// by main; tests pass fakes. The package knows nothing of Pulumi's
 // files or variables (package stack) and calls neither Twilio nor GitHub
 // itself but through Deps (StickyComment, over the GitHub adapter, is the poster main passes).
 package action
@@ -42,6 +46,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
+	"github.com/tdeploy/twilio-deploy-action/internal/ghdeploy"
 	"github.com/tdeploy/twilio-deploy-action/internal/handback"
 	"github.com/tdeploy/twilio-deploy-action/internal/mask"
 	"github.com/tdeploy/twilio-deploy-action/internal/naming"
@@ -144,6 +149,9 @@ type runner struct {
 	// engineErrors counts the engine's error diagnostics, each already
 	// written as an annotation.
 	engineErrors int
+	// deployment is the GitHub deployment of this run's up, once created
+	// (deployment.go).
+	deployment *ghdeploy.Run
 }
 
 // phase writes how long the run has taken so far, as a ::debug:: line
@@ -446,6 +454,7 @@ func (r *runner) operate(ctx context.Context, s stack.Settings, cr creds.Credent
 	if s.PreviewFirst {
 		s.PreviewSinks = []stack.Sink{preCol.Add, preLog.Event}
 	}
+	r.startDeployment(ctx, s)
 	res, runErr := r.deps.Engine.Run(ctx, s,
 		func(e events.EngineEvent) { preDone(); col.Add(e) },
 		func(e events.EngineEvent) { lg.Event(e) })
@@ -504,6 +513,7 @@ func (r *runner) operate(ctx context.Context, s stack.Settings, cr creds.Credent
 			r.mask(o.Value)
 		}
 	}
+	r.endDeployment(ctx, s, runErr == nil, res.Outputs)
 	runErr = r.publish(ctx, rep, scrub, outs, runErr)
 	if s.Operation == event.Drift {
 		if drift {

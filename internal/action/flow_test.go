@@ -16,6 +16,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/driftissue"
+	"github.com/tdeploy/twilio-deploy-action/internal/ghdeploy"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
 	"github.com/tdeploy/twilio-deploy-action/internal/report"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
@@ -74,7 +75,24 @@ func fakeDeps(t *testing.T, out *bytes.Buffer) Deps {
 		PRParent: func(creds.Credentials, string) (prenv.Parent, error) {
 			return nil, errors.New("no parent account in this test")
 		},
+		Deployments: func(string, string, string, string) (ghdeploy.API, error) {
+			return nil, errors.New("no deployments in this test")
+		},
 	}
+}
+
+// flowJob is a runner's job for ev on repository o/r, its program a
+// Pulumi.yaml in a folder of its own (yamlProgram) with a file backend.
+func flowJob(t *testing.T, ev Event, secrets string) (Job, *Recorder) {
+	t.Helper()
+	dir := yamlProgram(t)
+	rec := &Recorder{}
+	return Job{
+		Inputs: Inputs{WorkDir: ".", Secrets: secrets, CommentMode: CommentUpdate, GitHubToken: "ghs_token", PRParent: "PARENT"},
+		Event:  ev, GitHub: GitHub{Repository: "o/r", Runner: true}, Dir: dir,
+		Env:      map[string]string{"PULUMI_BACKEND_URL": "file://" + dir, "PATH": "/usr/bin"},
+		Reporter: rec, ReportFailures: true,
+	}, rec
 }
 
 // created is the event stream of an operation that creates one Sync
@@ -170,15 +188,8 @@ func TestFlow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := yamlProgram(t)
 			var out bytes.Buffer
-			rec := &Recorder{}
-			job := Job{
-				Inputs: Inputs{WorkDir: ".", Secrets: tt.secrets, CommentMode: CommentUpdate, GitHubToken: "ghs_token", PRParent: "PARENT"},
-				Event:  tt.event, GitHub: GitHub{Repository: "o/r", Runner: true}, Dir: dir,
-				Env:      map[string]string{"PULUMI_BACKEND_URL": "file://" + dir, "PATH": "/usr/bin"},
-				Reporter: rec, ReportFailures: true,
-			}
+			job, rec := flowJob(t, tt.event, tt.secrets)
 			deps := fakeDeps(t, &out)
 			deps.Engine = tt.engine
 			deps.CheckCredentials = func(context.Context, creds.Credentials, string) error { return tt.checkErr }
@@ -268,6 +279,7 @@ func TestRunMissingDependency(t *testing.T) {
 		{"credential check", func(d *Deps, _ *Job) { d.CheckCredentials = nil }, "CheckCredentials"},
 		{"comment poster", func(d *Deps, _ *Job) { d.Comment = nil }, "Comment"},
 		{"parent account", func(d *Deps, _ *Job) { d.PRParent = nil }, "PRParent"},
+		{"deployments", func(d *Deps, _ *Job) { d.Deployments = nil }, "Deployments"},
 		{"stdout and root", func(d *Deps, _ *Job) { d.Stdout, d.PulumiRoot = nil, "" }, "Stdout, PulumiRoot"},
 		{"reporter", func(_ *Deps, j *Job) { j.Reporter = nil }, "Job.Reporter"},
 	} {

@@ -34,6 +34,11 @@ type Inputs struct {
 	// value is action.yml's default, on: a scheduled check's warning is
 	// seen by no one, an issue by the repository's watchers.
 	NoDriftIssue bool
+	// Deployments records ups as GitHub deployments (deployment.go).
+	Deployments bool
+	// EnvironmentURLOutput names the stack output whose URL the
+	// deployment links to ("View deployment"); empty for none.
+	EnvironmentURLOutput string
 }
 
 // Comment modes.
@@ -78,6 +83,8 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 		GitHubToken:     input(getenv, "github-token"),
 		PRParent:        input(getenv, "pr-parent"),
 		TwilioAPIURL:    input(getenv, "twilio-api-url"),
+
+		EnvironmentURLOutput: input(getenv, "environment-url-output"),
 	}
 	if in.WorkDir == "" {
 		in.WorkDir = "."
@@ -99,7 +106,8 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 	for _, b := range []struct {
 		name string
 		dst  *bool
-	}{{"refresh", &in.Refresh}, {"expect-no-changes", &in.ExpectNoChanges}, {"pr-environments", &in.PREnvironments}} {
+	}{{"refresh", &in.Refresh}, {"expect-no-changes", &in.ExpectNoChanges}, {"pr-environments", &in.PREnvironments},
+		{"deployments", &in.Deployments}} {
 		v, err := parseBool(input(getenv, b.name))
 		if err != nil {
 			errs = append(errs, &InputError{b.name, err})

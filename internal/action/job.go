@@ -223,6 +223,9 @@ type Deps struct {
 	// PRParent opens the parent account of pull request environments
 	// (twilio.NewParent).
 	PRParent func(c creds.Credentials, apiURL string) (prenv.Parent, error)
+	// Deployments opens the repository's GitHub deployments
+	// (github.NewDeployments).
+	Deployments OpenDeployments
 }
 
 // Engine runs Pulumi: a *stack.CLI, or a fake that emits engine events.
@@ -248,6 +251,7 @@ func (d Deps) check(job Job) error {
 	}{
 		{"Stdout", d.Stdout != nil}, {"PulumiRoot", d.PulumiRoot != ""}, {"Engine", d.Engine != nil},
 		{"CheckCredentials", d.CheckCredentials != nil}, {"Comment", d.Comment != nil}, {"DriftIssue", d.DriftIssue != nil}, {"PRParent", d.PRParent != nil},
+		{"Deployments", d.Deployments != nil},
 		{"Job.Reporter", job.Reporter != nil},
 	} {
 		if !f.ok {

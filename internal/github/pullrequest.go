@@ -5,7 +5,10 @@
 // driftissue.API (the drift check's issue, issues.go). Errors come back as
 // ghcomment.PermissionError (403/404: a fork's read-only token, a token
 // without pull-requests: write) or ghcomment.StatusError, so the flow can
-// degrade to the job summary without knowing go-github.
+// degrade to the job summary without knowing go-github. Deployments
+// implements ghdeploy.API (a repository's deployments and their
+// statuses, deployments.go); its permission errors are
+// ghdeploy.PermissionError.
 package github
 
 import (

@@ -47,6 +47,7 @@ var roles = map[string]role{
 	"internal/emulator":              pure,
 	"internal/event":                 pure,
 	"internal/ghcomment":             pure,
+	"internal/ghdeploy":              pure,
 	"internal/handback":              pure,
 	"internal/mask":                  pure,
 	"internal/naming":                pure,

@@ -1,5 +1,6 @@
 // Package fakegithub is a local GitHub API server for tests: the issue
-// comment REST calls, the issues' (issues.go) and the GraphQL
+// comment REST calls, the issues' (issues.go), the deployments' and
+// their statuses' (deployments.go) and the GraphQL
 // minimizeComment mutation, served
 // under /api/v3/ (REST) and /api/graphql, as GitHub Enterprise Server
 // lays them out, so a client that drops the base path (an absolute-URL
@@ -68,7 +69,8 @@ type Server struct {
 
 	mu       sync.Mutex
 	comments []*Comment
-	issues   issueStore // issues.go
+	issues   issueStore  // issues.go
+	deploys  deployStore // deployments.go
 	nextID   int64
 	calls    map[string]int
 	clock    time.Time
@@ -187,6 +189,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	write := r.Method != http.MethodGet
 	switch {
 	case s.serveIssues(w, r, token):
+		return
+	case s.deployments(w, r, token):
 		return
 	case r.URL.Path == "/api/graphql" && r.Method == http.MethodPost:
 		if s.DisableGraphQL {
