@@ -29,6 +29,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment"
 	"github.com/tdeploy/twilio-deploy-action/internal/report"
 )
 
@@ -181,7 +182,7 @@ func Sync(ctx context.Context, api API, c Check) (Result, error) {
 			return Result{}, err
 		}
 		return Result{Action: Opened, Number: is.Number, URL: is.URL}, nil
-	case sameBody(old.Body, body):
+	case ghcomment.SameBody(old.Body, body):
 		return Result{Action: Unchanged, Number: old.Number, URL: old.URL}, nil
 	}
 	is, err := api.Edit(ctx, old.Number, body)
@@ -192,11 +193,6 @@ func Sync(ctx context.Context, api API, c Check) (Result, error) {
 		is.URL = old.URL
 	}
 	return Result{Action: Updated, Number: old.Number, URL: is.URL}, nil
-}
-
-// sameBody compares as GitHub stores bodies (it normalizes CRLF to LF).
-func sameBody(stored, body string) bool {
-	return strings.ReplaceAll(stored, "\r\n", "\n") == strings.ReplaceAll(body, "\r\n", "\n")
 }
 
 // find returns the newest trusted open issue whose body starts with

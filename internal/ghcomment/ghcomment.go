@@ -201,7 +201,7 @@ func Upsert(ctx context.Context, api API, marker, body string, mode Mode) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	if found && sameBody(old.Body, body) {
+	if found && SameBody(old.Body, body) {
 		return Result{Action: Unchanged, URL: old.URL, CommentID: old.ID}, nil
 	}
 	if found && mode == ModeUpdate {
@@ -233,8 +233,9 @@ func orURL(a, b string) string {
 	return b
 }
 
-// sameBody compares as GitHub stores bodies (it normalizes CRLF to LF).
-func sameBody(stored, body string) bool {
+// SameBody compares a body as GitHub stores it (it normalizes CRLF to
+// LF) with one about to be written: equal means no write is needed.
+func SameBody(stored, body string) bool {
 	return strings.ReplaceAll(stored, "\r\n", "\n") == strings.ReplaceAll(body, "\r\n", "\n")
 }
 
