@@ -46,6 +46,7 @@ var roles = map[string]role{
 	"internal/emulator":              pure,
 	"internal/event":                 pure,
 	"internal/ghcomment":             pure,
+	"internal/guard":                 pure,
 	"internal/handback":              pure,
 	"internal/mask":                  pure,
 	"internal/naming":                pure,
