@@ -43,6 +43,19 @@ func NewPullRequest(hc *http.Client, apiURL, token, owner, repo string, number i
 	if owner == "" || repo == "" || number <= 0 {
 		return nil, fmt.Errorf("comment target %s/%s#%d is incomplete", owner, repo, number)
 	}
+	c, err := newClient(hc, apiURL, token)
+	if err != nil {
+		return nil, err
+	}
+	gql, err := GraphQLURL(c.BaseURL.String())
+	if err != nil {
+		return nil, err
+	}
+	return &PullRequest{client: c, owner: owner, repo: repo, number: number, graphqlURL: gql, perPage: PerPage}, nil
+}
+
+// newClient is go-github on apiURL (api.github.com when empty) with token.
+func newClient(hc *http.Client, apiURL, token string) (*gh.Client, error) {
 	if apiURL == "" {
 		apiURL = "https://api.github.com"
 	}
@@ -55,11 +68,7 @@ func NewPullRequest(hc *http.Client, apiURL, token, owner, repo string, number i
 		return nil, fmt.Errorf("parse GitHub API URL %q: %w", apiURL, err)
 	}
 	c.BaseURL = base
-	gql, err := GraphQLURL(base.String())
-	if err != nil {
-		return nil, err
-	}
-	return &PullRequest{client: c, owner: owner, repo: repo, number: number, graphqlURL: gql, perPage: PerPage}, nil
+	return c, nil
 }
 
 // WithPerPage sets the page size. Only tests call it, to page at GitHub's
