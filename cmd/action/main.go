@@ -91,6 +91,7 @@ func run(ctx context.Context, args []string, environ []string, stdout, stderr io
 		Stdout: stdout, PulumiRoot: root, Engine: stack.NewCLI(root),
 		CheckCredentials: twilio.Check,
 		Comment:          action.StickyComment(openPullRequest),
+		Reviewed:         action.ReviewedComment(mergedPullRequest, openPullRequest),
 		PRParent: func(c creds.Credentials, apiURL string) (prenv.Parent, error) {
 			return twilio.NewParent(c, apiURL)
 		},
@@ -128,4 +129,9 @@ func run(ctx context.Context, args []string, environ []string, stdout, stderr io
 // openPullRequest is the GitHub adapter behind the sticky comment.
 func openPullRequest(apiURL, token, owner, repo string, number int) (ghcomment.API, error) {
 	return github.NewPullRequest(&http.Client{Timeout: 60 * time.Second}, apiURL, token, owner, repo, number)
+}
+
+// mergedPullRequest is the GitHub adapter behind the reviewed-change guard.
+func mergedPullRequest(ctx context.Context, apiURL, token, owner, repo, sha, branch string) (int, error) {
+	return github.MergedPullRequest(ctx, &http.Client{Timeout: 60 * time.Second}, apiURL, token, owner, repo, sha, branch)
 }

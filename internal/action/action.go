@@ -41,6 +41,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
+	"github.com/tdeploy/twilio-deploy-action/internal/guard"
 	"github.com/tdeploy/twilio-deploy-action/internal/handback"
 	"github.com/tdeploy/twilio-deploy-action/internal/mask"
 	"github.com/tdeploy/twilio-deploy-action/internal/naming"
@@ -140,6 +141,9 @@ type runner struct {
 	// secrets are the values masked in everything the run writes: the
 	// log (out), the job summary, the comment and the step outputs.
 	secrets *mask.Set
+	// guardSummary is the guard's side-by-side table, shown in the job
+	// summary above the report when the change was not the reviewed one.
+	guardSummary string
 	// engineErrors counts the engine's error diagnostics, each already
 	// written as an annotation.
 	engineErrors int
@@ -444,6 +448,9 @@ func (r *runner) operate(ctx context.Context, s stack.Settings, cr creds.Credent
 	preLog.ShareAmbientNotice(lg)
 	if s.PreviewFirst {
 		s.PreviewSinks = []stack.Sink{preCol.Add, preLog.Event}
+		if r.plan.Event == "push" && r.in.OnUnreviewedChange != guard.Ignore {
+			s.BeforeUp = r.gate(r.lookUpReview(ctx, base), preCol.Report)
+		}
 	}
 	res, runErr := r.deps.Engine.Run(ctx, s,
 		func(e events.EngineEvent) { preDone(); col.Add(e) },
@@ -546,6 +553,9 @@ func (r *runner) publish(ctx context.Context, rep *report.Report, scrub []string
 		}
 	}
 	r.phase("comment done")
+	if r.guardSummary != "" {
+		md = r.guardSummary + "\n" + md
+	}
 	outs["summary"] = md
 	if err := r.summary(md); err != nil && runErr == nil {
 		runErr = err

@@ -69,6 +69,7 @@ func fakeDeps(t *testing.T, out *bytes.Buffer) Deps {
 		PRParent: func(creds.Credentials, string) (prenv.Parent, error) {
 			return nil, errors.New("no parent account in this test")
 		},
+		Reviewed: func(context.Context, ReviewRequest) (Review, error) { return Review{}, nil },
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tdeploy/twilio-deploy-action/internal/guard"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
 )
 
@@ -30,6 +31,10 @@ type Inputs struct {
 	PREnvironments  bool
 	PRParent        string
 	TwilioAPIURL    string
+	// OnUnreviewedChange is what a push's up does when its preview is not
+	// the change its merged pull request's comment showed (package guard);
+	// empty is guard.Warn, the default.
+	OnUnreviewedChange guard.Policy
 }
 
 // Comment modes.
@@ -88,6 +93,13 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 	case CommentUpdate, CommentRecreate, CommentOff:
 	default:
 		errs = append(errs, &InputError{"comment-mode", fmt.Errorf("%q: want update, recreate or off", in.CommentMode)})
+	}
+	if raw := input(getenv, "on-unreviewed-change"); raw != "" {
+		pol, err := guard.ParsePolicy(raw)
+		if err != nil {
+			errs = append(errs, &InputError{"on-unreviewed-change", err})
+		}
+		in.OnUnreviewedChange = pol
 	}
 	if in.PRParent == "" {
 		in.PRParent = "PARENT"

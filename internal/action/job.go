@@ -218,6 +218,8 @@ type Deps struct {
 	CheckCredentials func(ctx context.Context, c creds.Credentials, apiURL string) error
 	// Comment posts the pull request comment (StickyComment).
 	Comment CommentFunc
+	// Reviewed reads a push's reviewed change (ReviewedComment).
+	Reviewed ReviewFunc
 	// PRParent opens the parent account of pull request environments
 	// (twilio.NewParent).
 	PRParent func(c creds.Credentials, apiURL string) (prenv.Parent, error)
@@ -245,7 +247,7 @@ func (d Deps) check(job Job) error {
 		ok   bool
 	}{
 		{"Stdout", d.Stdout != nil}, {"PulumiRoot", d.PulumiRoot != ""}, {"Engine", d.Engine != nil},
-		{"CheckCredentials", d.CheckCredentials != nil}, {"Comment", d.Comment != nil}, {"PRParent", d.PRParent != nil},
+		{"CheckCredentials", d.CheckCredentials != nil}, {"Comment", d.Comment != nil}, {"Reviewed", d.Reviewed != nil}, {"PRParent", d.PRParent != nil},
 		{"Job.Reporter", job.Reporter != nil},
 	} {
 		if !f.ok {

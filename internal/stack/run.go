@@ -253,6 +253,11 @@ func (s Settings) checkedOperate(ctx context.Context, st *auto.Stack, sinks []Si
 		}
 		return r, &PreviewError{Err: err}
 	}
+	if s.BeforeUp != nil {
+		if err := s.BeforeUp(); err != nil {
+			return r, err
+		}
+	}
 	return s.operate(ctx, st, sinks, trace)
 }
 

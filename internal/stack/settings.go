@@ -72,6 +72,10 @@ type Settings struct {
 	PreviewFirst bool
 	// PreviewSinks receive the events of that preview.
 	PreviewSinks []Sink `json:"-"`
+	// BeforeUp, when set, is called between that preview and the up (once
+	// PreviewSinks have every event); its error stops the run before
+	// anything changes, and Run returns it (the reviewed-change guard).
+	BeforeUp func() error `json:"-"`
 
 	// Trace, when set, is told when each step of Run ends (for timing).
 	Trace func(step string) `json:"-"`
