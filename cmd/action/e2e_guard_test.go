@@ -1,10 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment/fakegithub"
 )
@@ -49,8 +52,8 @@ func TestGuardEndToEnd(t *testing.T) {
 
 	t.Run("reviewed change passes", func(t *testing.T) {
 		w := review(t)
-		r := w.step("push", "refs/heads/main", "", push, "INPUT_ON-UNREVIEWED-CHANGE=fail")
-		mustCode(t, "merge push", r, 0)
+		r := w.step("push", "refs/heads/main", "", push, "INPUT_ON-UNREVIEWED-CHANGE=fail", "INPUT_USE-PLAN=true")
+		mustCode(t, "merge push with the plan", r, 0)
 		if !strings.Contains(r.stdout, "::notice::the change matches the one reviewed in pull request #7") {
 			t.Fatalf("no guard notice:\n%s", r.stdout)
 		}
@@ -109,4 +112,33 @@ func TestGuardEndToEnd(t *testing.T) {
 			t.Fatalf("ignore still checked:\n%s", r.stdout)
 		}
 	})
+}
+
+// TestGuardPlanCost is a figure, not a check (TDA_FIGURES=1): the time
+// use-plan adds to a push's up of the demo program on a fresh stack,
+// median of five interleaved runs each way.
+func TestGuardPlanCost(t *testing.T) {
+	if os.Getenv("TDA_FIGURES") == "" {
+		t.Skip("a figure: set TDA_FIGURES=1")
+	}
+	push := map[string]any{"ref": "refs/heads/main", "repository": repoJSON()}
+	const runs = 5
+	// Interleaved, so a warm cache or a busy neighbour favours neither arm.
+	times := map[string][]time.Duration{}
+	for i := 0; i < runs; i++ {
+		for _, plan := range []string{"false", "true"} {
+			w := newWorld(t)
+			start := time.Now()
+			r := w.step("push", "refs/heads/main", "", push, "INPUT_ON-UNREVIEWED-CHANGE=ignore", "INPUT_USE-PLAN="+plan)
+			times[plan] = append(times[plan], time.Since(start))
+			mustCode(t, "up", r, 0)
+		}
+	}
+	median := func(plan string) time.Duration {
+		ds := times[plan]
+		slices.Sort(ds)
+		return ds[runs/2]
+	}
+	without, with := median("false"), median("true")
+	fmt.Printf("up of the demo program: %v without the plan, %v with it: ratio %.2f\n", without, with, float64(with)/float64(without))
 }

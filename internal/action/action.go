@@ -398,6 +398,7 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 		// Inputs the provider rejects fail the preview, before anything
 		// is created (see stack.Settings.PreviewFirst).
 		PreviewFirst: r.plan.Operation == event.Up,
+		UsePlan:      r.in.UsePlan,
 		Trace:        r.phase,
 	}, nil
 }

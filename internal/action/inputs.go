@@ -35,6 +35,8 @@ type Inputs struct {
 	// the change its merged pull request's comment showed (package guard);
 	// empty is guard.Warn, the default.
 	OnUnreviewedChange guard.Policy
+	// UsePlan runs an up with the plan of the preview it runs first.
+	UsePlan bool
 }
 
 // Comment modes.
@@ -107,7 +109,7 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 	for _, b := range []struct {
 		name string
 		dst  *bool
-	}{{"refresh", &in.Refresh}, {"expect-no-changes", &in.ExpectNoChanges}, {"pr-environments", &in.PREnvironments}} {
+	}{{"refresh", &in.Refresh}, {"expect-no-changes", &in.ExpectNoChanges}, {"pr-environments", &in.PREnvironments}, {"use-plan", &in.UsePlan}} {
 		v, err := parseBool(input(getenv, b.name))
 		if err != nil {
 			errs = append(errs, &InputError{b.name, err})

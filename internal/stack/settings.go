@@ -76,6 +76,10 @@ type Settings struct {
 	// PreviewSinks have every event); its error stops the run before
 	// anything changes, and Run returns it (the reviewed-change guard).
 	BeforeUp func() error `json:"-"`
+	// UsePlan makes that preview save an update plan and the up run with
+	// it (optpreview.Plan, optup.Plan): the engine then refuses any step
+	// the preview did not show.
+	UsePlan bool
 
 	// Trace, when set, is told when each step of Run ends (for timing).
 	Trace func(step string) `json:"-"`
