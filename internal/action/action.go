@@ -398,7 +398,7 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 		// Inputs the provider rejects fail the preview, before anything
 		// is created (see stack.Settings.PreviewFirst).
 		PreviewFirst: r.plan.Operation == event.Up,
-		UsePlan:      r.in.UsePlan,
+		NoPlan:       r.in.NoPlan,
 		Trace:        r.phase,
 	}, nil
 }
@@ -652,12 +652,8 @@ func (r *runner) comment(ctx context.Context, rep *report.Report, scrub []string
 		return "", fmt.Errorf("%w: no github-token input", ErrForbidden)
 	}
 	owner, repo, _ := strings.Cut(r.job.GitHub.Repository, "/")
-	apiURL := r.job.GitHub.APIURL
-	if apiURL == "" {
-		apiURL = "https://api.github.com"
-	}
 	return r.deps.Comment(ctx, CommentRequest{
-		APIURL: apiURL, Token: r.in.GitHubToken, Owner: owner, Repo: repo, PR: pr.Number,
+		APIURL: orDefaultAPI(r.job.GitHub.APIURL), Token: r.in.GitHubToken, Owner: owner, Repo: repo, PR: pr.Number,
 		ProgramPath: rep.ProgramPath, Stack: rep.Stack, Mode: r.in.CommentMode, Report: rep, Secrets: scrub,
 	})
 }

@@ -247,7 +247,7 @@ func (s Settings) checkedOperate(ctx context.Context, st *auto.Stack, sinks []Si
 		return s.operate(ctx, st, sinks, trace, "")
 	}
 	plan := ""
-	if s.UsePlan {
+	if !s.NoPlan && !s.Refresh {
 		dir, err := os.MkdirTemp("", "tda-plan-")
 		if err != nil {
 			return opResult{}, fmt.Errorf("update plan: %w", err)

@@ -76,10 +76,11 @@ type Settings struct {
 	// PreviewSinks have every event); its error stops the run before
 	// anything changes, and Run returns it (the reviewed-change guard).
 	BeforeUp func() error `json:"-"`
-	// UsePlan makes that preview save an update plan and the up run with
-	// it (optpreview.Plan, optup.Plan): the engine then refuses any step
-	// the preview did not show.
-	UsePlan bool
+	// NoPlan turns off the update plan: by default that preview saves one
+	// and the up follows it (optpreview.Plan, optup.Plan), so the engine
+	// refuses any step the preview did not show. An up with Refresh runs
+	// without it: its refresh may find state the preview did not plan for.
+	NoPlan bool
 
 	// Trace, when set, is told when each step of Run ends (for timing).
 	Trace func(step string) `json:"-"`
