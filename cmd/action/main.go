@@ -94,6 +94,7 @@ func run(ctx context.Context, args []string, environ []string, stdout, stderr io
 		CheckCredentials: twilio.Check,
 		Comment:          action.StickyComment(openPullRequest),
 		DriftIssue:       action.DriftIssue(openRepository),
+		Reviewed:         action.ReviewedComment(mergedPullRequest, openPullRequest),
 		PRParent: func(c creds.Credentials, apiURL string) (prenv.Parent, error) {
 			return twilio.NewParent(c, apiURL)
 		},
@@ -142,4 +143,9 @@ func openPullRequest(apiURL, token, owner, repo string, number int) (ghcomment.A
 // openRepository is the GitHub adapter behind the drift issue.
 func openRepository(apiURL, token, owner, repo string) (driftissue.API, error) {
 	return github.NewRepository(&http.Client{Timeout: 60 * time.Second}, apiURL, token, owner, repo)
+}
+
+// mergedPullRequest is the GitHub adapter behind the reviewed-change guard.
+func mergedPullRequest(ctx context.Context, apiURL, token, owner, repo, sha, branch string) (int, error) {
+	return github.MergedPullRequest(ctx, &http.Client{Timeout: 60 * time.Second}, apiURL, token, owner, repo, sha, branch)
 }

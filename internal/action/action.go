@@ -47,6 +47,7 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
 	"github.com/tdeploy/twilio-deploy-action/internal/ghdeploy"
+	"github.com/tdeploy/twilio-deploy-action/internal/guard"
 	"github.com/tdeploy/twilio-deploy-action/internal/handback"
 	"github.com/tdeploy/twilio-deploy-action/internal/mask"
 	"github.com/tdeploy/twilio-deploy-action/internal/naming"
@@ -146,6 +147,9 @@ type runner struct {
 	// secrets are the values masked in everything the run writes: the
 	// log (out), the job summary, the comment and the step outputs.
 	secrets *mask.Set
+	// guardSummary is the guard's side-by-side table, shown in the job
+	// summary above the report when the change was not the reviewed one.
+	guardSummary string
 	// engineErrors counts the engine's error diagnostics, each already
 	// written as an annotation.
 	engineErrors int
@@ -403,6 +407,7 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 		// Inputs the provider rejects fail the preview, before anything
 		// is created (see stack.Settings.PreviewFirst).
 		PreviewFirst: r.plan.Operation == event.Up,
+		NoPlan:       r.in.NoPlan,
 		Trace:        r.phase,
 	}, nil
 }
@@ -453,6 +458,9 @@ func (r *runner) operate(ctx context.Context, s stack.Settings, cr creds.Credent
 	preLog.ShareAmbientNotice(lg)
 	if s.PreviewFirst {
 		s.PreviewSinks = []stack.Sink{preCol.Add, preLog.Event}
+		if r.plan.Event == "push" && r.in.OnUnreviewedChange != guard.Ignore {
+			s.BeforeUp = r.gate(r.lookUpReview(ctx, base), preCol.Report)
+		}
 	}
 	r.startDeployment(ctx, s)
 	res, runErr := r.deps.Engine.Run(ctx, s,
@@ -560,6 +568,9 @@ func (r *runner) publish(ctx context.Context, rep *report.Report, scrub []string
 	if r.plan.Operation == event.Drift && !r.in.NoDriftIssue {
 		md, runErr = r.syncDriftIssue(ctx, rep, scrub, md, runErr)
 	}
+	if r.guardSummary != "" {
+		md = r.guardSummary + "\n" + md
+	}
 	outs["summary"] = md
 	if err := r.summary(md); err != nil && runErr == nil {
 		runErr = err
@@ -655,12 +666,8 @@ func (r *runner) comment(ctx context.Context, rep *report.Report, scrub []string
 		return "", fmt.Errorf("%w: no github-token input", ErrForbidden)
 	}
 	owner, repo, _ := strings.Cut(r.job.GitHub.Repository, "/")
-	apiURL := r.job.GitHub.APIURL
-	if apiURL == "" {
-		apiURL = "https://api.github.com"
-	}
 	return r.deps.Comment(ctx, CommentRequest{
-		APIURL: apiURL, Token: r.in.GitHubToken, Owner: owner, Repo: repo, PR: pr.Number,
+		APIURL: orDefaultAPI(r.job.GitHub.APIURL), Token: r.in.GitHubToken, Owner: owner, Repo: repo, PR: pr.Number,
 		ProgramPath: rep.ProgramPath, Stack: rep.Stack, Mode: r.in.CommentMode, Report: rep, Secrets: scrub,
 	})
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment"
+	"github.com/tdeploy/twilio-deploy-action/internal/guard"
 	"github.com/tdeploy/twilio-deploy-action/internal/report"
 )
 
@@ -29,6 +31,14 @@ func StickyComment(open OpenPullRequest) CommentFunc {
 		}
 		marker := ghcomment.Marker(req.ProgramPath, req.Stack)
 		body := report.Markdown(req.Report, report.Options{Marker: marker, Secrets: req.Secrets})
+		if req.Report.Operation == report.OpPreview && req.Report.Error == "" {
+			// The reviewed change set, right after the marker line, for the
+			// merge's up to compare with (package guard).
+			line := guard.Line(guard.FromReport(req.Report))
+			body = report.Markdown(req.Report, report.Options{Marker: marker, Secrets: req.Secrets, Limit: report.DefaultLimit - len(line) - 1})
+			head, rest, _ := strings.Cut(body, "\n")
+			body = head + "\n" + line + "\n" + rest
+		}
 		res, err := ghcomment.Upsert(ctx, api, marker, body, mode)
 		if errors.Is(err, ghcomment.ErrPermission) {
 			return "", fmt.Errorf("%w: %v", ErrForbidden, err)

@@ -78,6 +78,7 @@ func fakeDeps(t *testing.T, out *bytes.Buffer) Deps {
 		Deployments: func(string, string, string, string) (ghdeploy.API, error) {
 			return nil, errors.New("no deployments in this test")
 		},
+		Reviewed: func(context.Context, ReviewRequest) (Review, error) { return Review{}, nil },
 	}
 }
 

@@ -220,6 +220,8 @@ type Deps struct {
 	Comment CommentFunc
 	// DriftIssue opens, updates or closes the drift check's issue (DriftIssue).
 	DriftIssue DriftIssueFunc
+	// Reviewed reads a push's reviewed change (ReviewedComment).
+	Reviewed ReviewFunc
 	// PRParent opens the parent account of pull request environments
 	// (twilio.NewParent).
 	PRParent func(c creds.Credentials, apiURL string) (prenv.Parent, error)
@@ -250,8 +252,8 @@ func (d Deps) check(job Job) error {
 		ok   bool
 	}{
 		{"Stdout", d.Stdout != nil}, {"PulumiRoot", d.PulumiRoot != ""}, {"Engine", d.Engine != nil},
-		{"CheckCredentials", d.CheckCredentials != nil}, {"Comment", d.Comment != nil}, {"DriftIssue", d.DriftIssue != nil}, {"PRParent", d.PRParent != nil},
-		{"Deployments", d.Deployments != nil},
+		{"CheckCredentials", d.CheckCredentials != nil}, {"Comment", d.Comment != nil}, {"DriftIssue", d.DriftIssue != nil}, {"Reviewed", d.Reviewed != nil},
+		{"PRParent", d.PRParent != nil}, {"Deployments", d.Deployments != nil},
 		{"Job.Reporter", job.Reporter != nil},
 	} {
 		if !f.ok {

@@ -252,6 +252,12 @@ func hide(ctx context.Context, api API, old Comment) error {
 	return nil
 }
 
+// Find returns the newest trusted comment holding marker, as Upsert finds
+// it (the guard reads the reviewed change set from it), with the same reads.
+func Find(ctx context.Context, api API, marker string) (Comment, bool, error) {
+	return findNewest(ctx, api, marker)
+}
+
 // findNewest returns the newest comment holding marker. It reads the
 // first page, then the others from the last backwards, and stops at the
 // first page (from the end) with a match: at most one read per page.

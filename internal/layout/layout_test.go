@@ -48,6 +48,7 @@ var roles = map[string]role{
 	"internal/event":                 pure,
 	"internal/ghcomment":             pure,
 	"internal/ghdeploy":              pure,
+	"internal/guard":                 pure,
 	"internal/handback":              pure,
 	"internal/mask":                  pure,
 	"internal/naming":                pure,

@@ -159,3 +159,7 @@ func fence(s string) string {
 	f := strings.Repeat("`", max(3, longestRun(s, '`')+1))
 	return f + "text\n" + s + "\n" + f + "\n"
 }
+
+// Cell renders s as a table cell's inline code span, for other packages'
+// tables (the guard's side-by-side change sets) to escape as this one does.
+func Cell(s string) string { return code(s, 300, true) }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -242,18 +244,32 @@ func (e *PreviewError) Unwrap() error { return e.Err }
 // refreshes.
 func (s Settings) checkedOperate(ctx context.Context, st *auto.Stack, sinks []Sink, trace func(string)) (opResult, error) {
 	if s.Operation != event.Up || !s.PreviewFirst {
-		return s.operate(ctx, st, sinks, trace)
+		return s.operate(ctx, st, sinks, trace, "")
+	}
+	plan := ""
+	if !s.NoPlan && !s.Refresh {
+		dir, err := os.MkdirTemp("", "tda-plan-")
+		if err != nil {
+			return opResult{}, fmt.Errorf("update plan: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		plan = filepath.Join(dir, "plan.json")
 	}
 	pre := s
 	pre.Operation, pre.Refresh = event.Preview, false
-	r, err := pre.operate(ctx, st, s.PreviewSinks, trace)
+	r, err := pre.operate(ctx, st, s.PreviewSinks, trace, plan)
 	if err != nil {
 		if auto.IsSelectStack404Error(err) || ctx.Err() != nil {
 			return r, err // Run creates the stack, or reports the cancel
 		}
 		return r, &PreviewError{Err: err}
 	}
-	return s.operate(ctx, st, sinks, trace)
+	if s.BeforeUp != nil {
+		if err := s.BeforeUp(); err != nil {
+			return r, err
+		}
+	}
+	return s.operate(ctx, st, sinks, trace, plan)
 }
 
 type opResult struct {
@@ -262,8 +278,9 @@ type opResult struct {
 	upOutputs    auto.OutputMap // up only: the outputs the SDK read after the update
 }
 
-// operate runs the operation once, fanning the engine events out to sinks.
-func (s Settings) operate(ctx context.Context, st *auto.Stack, sinks []Sink, trace func(string)) (opResult, error) {
+// operate runs the operation once, fanning the engine events out to sinks;
+// a preview writes the update plan to plan, an up follows it ("" for none).
+func (s Settings) operate(ctx context.Context, st *auto.Stack, sinks []Sink, trace func(string), plan string) (opResult, error) {
 	var res opResult
 	var err error
 	ch := make(chan events.EngineEvent)
@@ -293,10 +310,18 @@ func (s Settings) operate(ctx context.Context, st *auto.Stack, sinks []Sink, tra
 
 	switch s.Operation {
 	case event.Preview:
-		_, err = st.Preview(ctx, s.previewOptions(ch)...)
+		opts := s.previewOptions(ch)
+		if plan != "" {
+			opts = append(opts, optpreview.Plan(plan))
+		}
+		_, err = st.Preview(ctx, opts...)
 	case event.Up:
 		var r auto.UpResult
-		r, err = st.Up(ctx, s.upOptions(ch)...)
+		opts := s.upOptions(ch)
+		if plan != "" {
+			opts = append(opts, optup.Plan(plan))
+		}
+		r, err = st.Up(ctx, opts...)
 		res.upOutputs = r.Outputs
 	case event.Refresh:
 		_, err = st.Refresh(ctx, s.refreshOptions(ch)...)

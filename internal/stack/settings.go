@@ -72,6 +72,15 @@ type Settings struct {
 	PreviewFirst bool
 	// PreviewSinks receive the events of that preview.
 	PreviewSinks []Sink `json:"-"`
+	// BeforeUp, when set, is called between that preview and the up (once
+	// PreviewSinks have every event); its error stops the run before
+	// anything changes, and Run returns it (the reviewed-change guard).
+	BeforeUp func() error `json:"-"`
+	// NoPlan turns off the update plan: by default that preview saves one
+	// and the up follows it (optpreview.Plan, optup.Plan), so the engine
+	// refuses any step the preview did not show. An up with Refresh runs
+	// without it: its refresh may find state the preview did not plan for.
+	NoPlan bool
 
 	// Trace, when set, is told when each step of Run ends (for timing).
 	Trace func(step string) `json:"-"`

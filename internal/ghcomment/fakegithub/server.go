@@ -63,6 +63,9 @@ type Server struct {
 	// DisableGraphQL answers 404 at /api/graphql, as a GitHub Enterprise
 	// Server behind a proxy that only passes REST might.
 	DisableGraphQL bool
+	// PullsForbidden answers 403 at commits/{sha}/pulls, as GitHub does
+	// for a token without contents: read (pulls.go).
+	PullsForbidden bool
 
 	srv *httptest.Server
 	t   testing.TB
@@ -74,6 +77,7 @@ type Server struct {
 	nextID   int64
 	calls    map[string]int
 	clock    time.Time
+	pulls    map[string][]PullRequest
 }
 
 // New starts a server that stops when the test ends.
@@ -214,6 +218,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			s.create(w, r, m[1], m[2], n)
 		default:
 			s.fail(w, http.StatusMethodNotAllowed, "Method Not Allowed")
+		}
+		return
+	case commitPullsRE.MatchString(r.URL.Path):
+		m := commitPullsRE.FindStringSubmatch(r.URL.Path)
+		if s.auth(w, r, "/repos/{owner}/{repo}/commits/{sha}/pulls", token, write) {
+			s.commitPulls(w, r, m[1], m[2], m[3])
 		}
 		return
 	case commentRE.MatchString(r.URL.Path):
