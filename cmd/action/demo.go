@@ -18,8 +18,11 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/action"
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
-	"github.com/tdeploy/twilio-deploy-action/internal/report"
 )
+
+// demoMergeSHA is the commit of the demo's merge into main (the runs'
+// GITHUB_SHA).
+const demoMergeSHA = "9d8c7b6a5f4e3d2c1b0a99887766554433221100"
 
 // demoStep is one simulated workflow run.
 type demoStep struct {
@@ -100,7 +103,7 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 				"number": 1, "html_url": "https://github.com/tdeploy/ivr/pull/1", "head": head,
 				"base": map[string]any{"ref": "main", "sha": "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567", "repo": repoJSON}}}, "comment"},
 		{"push to main (the merge): up main", "push", "refs/heads/main", "",
-			map[string]any{"ref": "refs/heads/main", "after": "9d8c7b6a5f4e3d2c1b0a99887766554433221100", "repository": repoJSON}, "outputs"},
+			map[string]any{"ref": "refs/heads/main", "after": demoMergeSHA, "repository": repoJSON}, "outputs"},
 		{"push to feature/new-ivr: up its own environment", "push", "refs/heads/feature/new-ivr", "",
 			map[string]any{"ref": "refs/heads/feature/new-ivr", "after": "5f3c1a9e0d2b4c6e8f7a9b1c3d5e7f9a1b3c5d7e", "repository": repoJSON}, "outputs"},
 		{"nightly schedule: drift check of main", "schedule", "refs/heads/main", "",
@@ -118,11 +121,11 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 			env[k] = v
 		}
 	}
-	var comment string
-	deps.Comment = func(ctx context.Context, req action.CommentRequest) (string, error) {
-		comment = report.Markdown(req.Report, report.Options{Secrets: req.Secrets})
-		return "", nil
-	}
+	// GitHub is played in memory: the pull request's comment and, for the
+	// merge's push, the guard's read of it.
+	pr := &demoPullRequest{number: 1, mergeSHA: demoMergeSHA}
+	deps.Comment = action.StickyComment(pr.open)
+	deps.Reviewed = action.ReviewedComment(pr.merged, pr.open)
 	for i, st := range steps {
 		stepStart := time.Now()
 		fmt.Fprintf(w, "==> [%d/%d] %s\n", i+1, len(steps), st.title)
@@ -132,7 +135,7 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 			Inputs: action.Inputs{WorkDir: ".", Secrets: string(secretsJSON), TwilioAPIURL: emuURL,
 				GitHubToken: "demo-token-not-used", CommentMode: action.CommentUpdate, PRParent: "PARENT",
 				NoDriftIssue: true}, // the demo's repository is not on GitHub
-			Event: action.Event{Name: st.event, Payload: payload, Ref: st.ref, BaseRef: st.baseRef, SHA: "9d8c7b6a5f4e3d2c1b0a99887766554433221100"},
+			Event: action.Event{Name: st.event, Payload: payload, Ref: st.ref, BaseRef: st.baseRef, SHA: demoMergeSHA},
 			// Not Runner: a terminal would print the ::add-mask:: commands.
 			GitHub:   action.GitHub{Repository: "tdeploy/ivr", ServerURL: "https://github.com", RunID: "1", Workspace: repo, Debug: env["RUNNER_DEBUG"] == "1"},
 			Dir:      repo,
@@ -146,7 +149,7 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 		fmt.Fprintf(w, "    operation=%s stack=%s changes=%s (%.1fs)\n", outs["operation"], outs["stack"], outs["changes"], time.Since(stepStart).Seconds())
 		switch st.show {
 		case "comment":
-			fmt.Fprintf(w, "\n--- the comment the action would post on pull request #1 (not posted: there is no GitHub here) ---\n%s\n--- end of comment ---\n\n", comment)
+			fmt.Fprintf(w, "\n--- the comment the action would post on pull request #1 (kept in memory: there is no GitHub here) ---\n%s\n--- end of comment ---\n\n", pr.body())
 		case "outputs":
 			names := make([]string, 0, len(outs))
 			for k := range outs {
