@@ -13,8 +13,12 @@ import (
 
 const (
 	deploymentsOn = "INPUT_DEPLOYMENTS=true"
-	urlOutput     = "INPUT_ENVIRONMENT-URL-OUTPUT=url"
-	runURL        = "https://github.com/tdeploy/ivr/actions/runs/42"
+	// noGuard leaves out the reviewed-change guard's read of a push's pull
+	// request (TestGuardEndToEnd counts it), so the counts here are the
+	// deployment's own.
+	noGuard   = "INPUT_ON-UNREVIEWED-CHANGE=ignore"
+	urlOutput = "INPUT_ENVIRONMENT-URL-OUTPUT=url"
+	runURL    = "https://github.com/tdeploy/ivr/actions/runs/42"
 )
 
 // withURLOutput gives the checkout's program a stack output url, the link
@@ -68,7 +72,7 @@ func TestDeploymentsPush(t *testing.T) {
 	push := map[string]any{"ref": "refs/heads/main", "after": "9d8c7b6a5f4e3d2c1b0a99887766554433221100", "repository": repoJSON()}
 
 	// 1. The up succeeds: 3 writes, no read.
-	r := w.step("push", "refs/heads/main", "", push, deploymentsOn, urlOutput)
+	r := w.step("push", "refs/heads/main", "", push, deploymentsOn, urlOutput, noGuard)
 	mustCode(t, "push main", r, 0)
 	if d := cmp.Diff(map[string]int{"POST /repos/{owner}/{repo}/deployments": 1, "POST /repos/{owner}/{repo}/deployments/{id}/statuses": 2},
 		callsOf(t, w, "a push's up")); d != "" {
@@ -96,7 +100,7 @@ func TestDeploymentsPush(t *testing.T) {
 	if err := os.WriteFile(prog, []byte(strings.Replace(string(good), "${state.sid}", "${nosuch.sid}", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r = w.step("push", "refs/heads/main", "", push, deploymentsOn, urlOutput)
+	r = w.step("push", "refs/heads/main", "", push, deploymentsOn, urlOutput, noGuard)
 	mustCode(t, "push main with a broken program", r, 1)
 	callsOf(t, w, "a failing up")
 	ds = w.gh.Deployments("tdeploy", "ivr")
@@ -113,7 +117,7 @@ func TestDeploymentsPush(t *testing.T) {
 	// 3. A read-only token: the up runs, the job passes, the summary says
 	// why there is no deployment; one refused call.
 	w.token = w.gh.ForkToken
-	r = w.step("push", "refs/heads/main", "", push, deploymentsOn, urlOutput)
+	r = w.step("push", "refs/heads/main", "", push, deploymentsOn, urlOutput, noGuard)
 	w.token = githubToken
 	mustCode(t, "push main with a read-only token", r, 0)
 	if c := callsOf(t, w, "a read-only token's up"); c["POST /repos/{owner}/{repo}/deployments"] != 1 || len(c) != 1 {
@@ -128,7 +132,7 @@ func TestDeploymentsPush(t *testing.T) {
 	}
 
 	// 4. Off (the default): no call.
-	r = w.step("push", "refs/heads/main", "", push)
+	r = w.step("push", "refs/heads/main", "", push, noGuard)
 	mustCode(t, "push main without deployments", r, 0)
 	if c := callsOf(t, w, "an up without deployments"); len(c) != 0 {
 		t.Errorf("calls with deployments off: %v", c)
