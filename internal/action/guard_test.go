@@ -28,7 +28,7 @@ type guardEngine struct {
 }
 
 func (g *guardEngine) Run(ctx context.Context, s stack.Settings, sinks ...stack.Sink) (stack.Result, error) {
-	for _, e := range created(apitype.OpCreate) {
+	for _, e := range g.events { // the preview sees what the up will do
 		for _, sink := range s.PreviewSinks {
 			sink(events.EngineEvent{EngineEvent: e})
 		}
@@ -67,6 +67,7 @@ func TestGuardFlow(t *testing.T) {
 		wantLog     string
 		wantSummary []string
 		noLookup    bool
+		op          apitype.OpType // the preview's step; create when empty
 	}{
 		{name: "reviewed change passes", review: Review{PR: 7, Found: true, Body: same}, wantUp: true,
 			wantLog: "::notice::the change matches the one reviewed in pull request #7"},
@@ -81,6 +82,7 @@ func TestGuardFlow(t *testing.T) {
 		{name: "403 is a notice, then no review", reviewErr: fmt.Errorf("%w: 403", ErrForbidden), wantUp: true,
 			wantLog: "::notice::could not read the reviewed change"},
 		{name: "ignore makes no call", policy: guard.Ignore, wantUp: true, noLookup: true},
+		{name: "a push that changes nothing needs no review", policy: guard.Fail, op: apitype.OpSame, wantUp: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,7 +99,11 @@ func TestGuardFlow(t *testing.T) {
 				Env:      map[string]string{"PULUMI_BACKEND_URL": "file://" + dir, "PATH": "/usr/bin"},
 				Reporter: rec, ReportFailures: true,
 			}
-			eng := &guardEngine{fakeEngine: fakeEngine{events: created(apitype.OpCreate)}}
+			op := tt.op
+			if op == "" {
+				op = apitype.OpCreate
+			}
+			eng := &guardEngine{fakeEngine: fakeEngine{events: created(op)}}
 			deps := fakeDeps(t, &out)
 			deps.Engine = eng
 			lookups := 0
