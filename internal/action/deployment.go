@@ -34,11 +34,7 @@ func (r *runner) deploymentsAPI() (ghdeploy.API, error) {
 		return nil, fmt.Errorf("%w: no github-token input", ghdeploy.ErrPermission)
 	}
 	owner, repo, _ := strings.Cut(r.job.GitHub.Repository, "/")
-	apiURL := r.job.GitHub.APIURL
-	if apiURL == "" {
-		apiURL = "https://api.github.com"
-	}
-	return r.deps.Deployments(apiURL, r.in.GitHubToken, owner, repo)
+	return r.deps.Deployments(orDefaultAPI(r.job.GitHub.APIURL), r.in.GitHubToken, owner, repo)
 }
 
 // startDeployment creates the deployment of an up to the stack's

@@ -71,12 +71,8 @@ func (r *runner) syncDriftIssue(ctx context.Context, rep *report.Report, scrub [
 	err := fmt.Errorf("%w: no github-token input", ErrIssueForbidden)
 	if r.in.GitHubToken != "" {
 		owner, repo, _ := strings.Cut(r.job.GitHub.Repository, "/")
-		apiURL := r.job.GitHub.APIURL
-		if apiURL == "" {
-			apiURL = "https://api.github.com"
-		}
 		res, err = r.deps.DriftIssue(ctx, DriftIssueRequest{
-			APIURL: apiURL, Token: r.in.GitHubToken, Owner: owner, Repo: repo,
+			APIURL: orDefaultAPI(r.job.GitHub.APIURL), Token: r.in.GitHubToken, Owner: owner, Repo: repo,
 			Report: rep, Drifted: len(rep.Changes()) > 0, Secrets: scrub, RunURL: r.runURL(),
 		})
 	}

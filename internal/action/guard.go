@@ -138,6 +138,8 @@ func (r *runner) gate(rv reviewed, preview func() *report.Report) func() error {
 	}
 }
 
+// orDefaultAPI is the REST base every GitHub request of the flow names:
+// the job's (GITHUB_API_URL), else api.github.com.
 func orDefaultAPI(u string) string {
 	if u == "" {
 		return "https://api.github.com"
