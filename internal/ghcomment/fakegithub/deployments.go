@@ -182,8 +182,7 @@ func (s *Server) createDeployment(w http.ResponseWriter, r *http.Request, owner,
 	s.deploys.list = append(s.deploys.list, d)
 	out := s.deploymentJSON(d)
 	s.mu.Unlock()
-	w.WriteHeader(http.StatusCreated)
-	_ = json.NewEncoder(w).Encode(out)
+	writeCreated(w, "", out)
 }
 
 func (s *Server) listDeployments(w http.ResponseWriter, r *http.Request, owner, repo string) {
@@ -275,8 +274,7 @@ func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, owner, rep
 		s.fail(w, http.StatusNotFound, "Not Found")
 		return
 	}
-	w.WriteHeader(http.StatusCreated)
-	_ = json.NewEncoder(w).Encode(out)
+	writeCreated(w, "", out)
 }
 
 // addStatus appends a status; s.mu is held.

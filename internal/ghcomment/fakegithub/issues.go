@@ -312,9 +312,7 @@ func (s *Server) createIssue(w http.ResponseWriter, r *http.Request, owner, repo
 	is := s.addIssue(owner, repo, s.Login, *in.Title, body, labels)
 	out := s.issueJSON(is)
 	s.mu.Unlock()
-	w.Header().Set("Location", out.URL)
-	w.WriteHeader(http.StatusCreated)
-	_ = json.NewEncoder(w).Encode(out)
+	writeCreated(w, out.URL, out)
 }
 
 func (s *Server) findIssue(owner, repo string, n int) *Issue {

@@ -377,9 +377,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, owner, repo stri
 	c := s.add(owner, repo, issue, s.Login, body)
 	out := s.json(c)
 	s.mu.Unlock()
-	w.Header().Set("Location", out.URL)
-	w.WriteHeader(http.StatusCreated)
-	_ = json.NewEncoder(w).Encode(out)
+	writeCreated(w, out.URL, out)
 }
 
 func (s *Server) find(owner, repo string, id int64) *Comment {
@@ -493,4 +491,14 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request, token string) {
 		return
 	}
 	_ = json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"minimizeComment": map[string]any{"minimizedComment": map[string]any{"isMinimized": true}}}})
+}
+
+// writeCreated answers 201 with v, and a Location header when GitHub
+// sends one (comments and issues; not deployments or statuses).
+func writeCreated(w http.ResponseWriter, location string, v any) {
+	if location != "" {
+		w.Header().Set("Location", location)
+	}
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(v)
 }
