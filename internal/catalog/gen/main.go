@@ -1,6 +1,6 @@
 // Command gen turns twilio-oai's JSON specs into internal/catalog/catalog.json.
 //
-//	go run ./internal/catalog/gen -spec DIR -source @twilio-alpha/mcp@0.7.0 -out internal/catalog/catalog.json
+//	go run ./internal/catalog/gen -spec DIR -source @twilio/cli-core@9.0.0 -keep internal/catalog/catalog.json -out internal/catalog/catalog.json
 //
 // Run it through scripts/gen-catalog.sh, which fetches the spec first.
 package main
@@ -23,14 +23,15 @@ func main() {
 	spec := flag.String("spec", "", "folder of twilio-oai JSON specs (twilio-oai/spec/json)")
 	source := flag.String("source", "", "where the specs came from, recorded in the catalog")
 	out := flag.String("out", "internal/catalog/catalog.json", "file to write")
+	keep := flag.String("keep", "", "a previous catalog whose tokens are kept for the same paths (usually -out itself)")
 	flag.Parse()
-	if err := run(*spec, *source, *out); err != nil {
+	if err := run(*spec, *source, *out, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(specDir, source, out string) error {
+func run(specDir, source, out, keep string) error {
 	if specDir == "" {
 		return fmt.Errorf("-spec is required")
 	}
@@ -38,10 +39,13 @@ func run(specDir, source, out string) error {
 	if err != nil || len(files) == 0 {
 		return fmt.Errorf("no twilio_*.json in %s", specDir)
 	}
-	sort.Strings(files)
-	cat := &catalog.Catalog{Source: source}
-	used := map[string]bool{}
-	for _, f := range files {
+	prev, err := previousTokens(keep)
+	if err != nil {
+		return err
+	}
+	var all []*catalog.Resource
+	described := map[string]string{} // host and path: the file that described it first
+	for _, f := range specOrder(files) {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			return err
@@ -50,20 +54,14 @@ func run(specDir, source, out string) error {
 		if err := json.Unmarshal(b, &d); err != nil {
 			return fmt.Errorf("%s: %w", f, err)
 		}
+		d.dropDescribed(described, filepath.Base(f))
 		rs, err := d.resources()
 		if err != nil {
 			return fmt.Errorf("%s: %w", f, err)
 		}
-		for _, r := range rs {
-			name := r.Type
-			for i := 2; used[r.Module+":"+name]; i++ {
-				name = r.Type + suffixFor(r, i)
-			}
-			r.Type = name
-			used[r.Token()] = true
-			cat.Resources = append(cat.Resources, r)
-		}
+		all = append(all, rs...)
 	}
+	cat := &catalog.Catalog{Source: source, Resources: name(all, prev)}
 	sort.Slice(cat.Resources, func(i, j int) bool { return cat.Resources[i].Token() < cat.Resources[j].Token() })
 	b, err := json.MarshalIndent(cat, "", " ")
 	if err != nil {
@@ -73,6 +71,101 @@ func run(specDir, source, out string) error {
 		return err
 	}
 	return os.WriteFile(out, append(b, '\n'), 0o644)
+}
+
+// versioned is a spec file named for one API version (twilio_sync_v1.json,
+// twilio_api_v2010.json), as opposed to another cut of an API that one
+// already describes (@twilio/cli-core 9 ships twilio_content_sdk.json beside
+// twilio_content_v1.json, with the same paths).
+var versioned = regexp.MustCompile(`_v[0-9]+\.json$`)
+
+// specOrder puts the versioned files first, so that where two files describe
+// one path, the versioned one's description is the one kept.
+func specOrder(files []string) []string {
+	out := append([]string(nil), files...)
+	sort.SliceStable(out, func(i, j int) bool {
+		vi, vj := versioned.MatchString(out[i]), versioned.MatchString(out[j])
+		if vi != vj {
+			return vi
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+// dropDescribed removes the paths an earlier file already described on the
+// same host; without it, each would be a second resource under a
+// disambiguated name (Content and ContentContent for one /v1/Content).
+func (d *doc) dropDescribed(described map[string]string, file string) {
+	for p, item := range d.Paths {
+		key := d.product(item) + " " + trimJSON(p)
+		if _, ok := described[key]; ok {
+			delete(d.Paths, p)
+			continue
+		}
+		described[key] = file
+	}
+}
+
+// pathKey identifies a resource across spec versions by its host and paths,
+// with the placeholders' names blanked ({Sid} and {ServiceSid} alike).
+func pathKey(r *catalog.Resource) string {
+	return r.Product + " " + placeholderName.ReplaceAllString(r.ListPath, "{}") + " " +
+		placeholderName.ReplaceAllString(r.InstancePath, "{}")
+}
+
+var placeholderName = regexp.MustCompile(`\{[^}]+\}`)
+
+// previousTokens reads a previous catalog's tokens by path key. A token is a
+// user's program's type name: when a newer spec renames a schema
+// (messaging.v1.service.us_app_to_person becomes ..._response in
+// @twilio/cli-core 9), the resource at the same paths keeps its token, or
+// every program using it would fail on an unknown type.
+func previousTokens(file string) (map[string][2]string, error) {
+	if file == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(file)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var c catalog.Catalog
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("-keep %s: %w", file, err)
+	}
+	out := make(map[string][2]string, len(c.Resources))
+	for _, r := range c.Resources {
+		out[pathKey(r)] = [2]string{r.Module, r.Type}
+	}
+	return out, nil
+}
+
+// name gives each resource its token: the previous catalog's for the same
+// paths, else the schema's name, disambiguated by suffixFor.
+func name(all []*catalog.Resource, prev map[string][2]string) []*catalog.Resource {
+	used := map[string]bool{}
+	kept := map[*catalog.Resource]bool{}
+	for _, r := range all {
+		if t, ok := prev[pathKey(r)]; ok && !used[t[0]+":"+t[1]] {
+			r.Module, r.Type = t[0], t[1]
+			used[r.Token()] = true
+			kept[r] = true
+		}
+	}
+	for _, r := range all {
+		if kept[r] {
+			continue
+		}
+		base := r.Type
+		for i := 2; used[r.Module+":"+r.Type]; i++ {
+			r.Type = base + suffixFor(r, i)
+		}
+		used[r.Token()] = true
+	}
+	return all
 }
 
 // suffixFor disambiguates two resources that map to one name: the last
@@ -160,32 +253,51 @@ type schema struct {
 	Properties  map[string]*schema `json:"properties"`
 	Required    []string           `json:"required"`
 	AllOf       []*schema          `json:"allOf"`
-	Maximum     *int               `json:"maximum"`
+	OneOf       []*schema          `json:"oneOf"`
+	AnyOf       []*schema          `json:"anyOf"`
+	// A float: OpenAPI allows any number (conversations v2 has 1.0 on a
+	// confidence score); only a page size's maximum is used, as an int.
+	Maximum *float64 `json:"maximum"`
 }
 
 func (d *doc) resolve(s *schema) *schema {
 	for i := 0; s != nil && s.Ref != "" && i < 8; i++ {
 		s = d.Components.Schemas[strings.TrimPrefix(s.Ref, "#/components/schemas/")]
 	}
-	if s != nil && len(s.AllOf) > 0 {
+	if s != nil && len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0 {
 		// A composed schema: its properties are its members' properties.
+		// For oneOf and anyOf that is every field one of the shapes may
+		// carry (@twilio/cli-core 9 answers a US A2P campaign with
+		// oneOf us_app_to_person, us_app_to_person_v2); only allOf's
+		// members' required fields are required.
 		merged := *s
 		merged.Properties = map[string]*schema{}
 		for k, v := range s.Properties {
 			merged.Properties[k] = v
 		}
-		for _, m := range s.AllOf {
-			if r := d.resolve(m); r != nil {
-				for k, v := range r.Properties {
-					merged.Properties[k] = v
+		add := func(ms []*schema, required bool) {
+			for _, m := range ms {
+				r := d.resolve(m)
+				if r == nil {
+					continue
 				}
-				merged.Required = append(merged.Required, r.Required...)
+				for k, v := range r.Properties {
+					if _, ok := merged.Properties[k]; !ok || required {
+						merged.Properties[k] = v
+					}
+				}
+				if required {
+					merged.Required = append(merged.Required, r.Required...)
+				}
 				if merged.Type == "" {
 					merged.Type = r.Type
 				}
 			}
 		}
-		merged.AllOf = nil
+		add(s.AllOf, true)
+		add(s.OneOf, false)
+		add(s.AnyOf, false)
+		merged.AllOf, merged.OneOf, merged.AnyOf = nil, nil, nil
 		return &merged
 	}
 	return s
@@ -348,13 +460,32 @@ func (d *doc) fill(r *catalog.Resource) error {
 		}
 		r.Properties = append(r.Properties, p)
 	}
-	if r.IDField != "" && r.IDField != "sid" {
-		if r.Property(r.IDField) == nil && r.IDField == "id" {
-			r.IDField = "sid"
-		}
-	}
+	r.IDField = idField(r)
 	r.Module, r.Type = naming(r.Schema, r.Product, r.Version)
 	return nil
+}
+
+// idField is the representation's field that fills the instance path's
+// last placeholder: its snake spelling ({ServiceSid} is service_sid), else
+// the placeholder as spelled (the camelCase APIs of @twilio/cli-core 9:
+// {operationId} is operationId), else "id" where the placeholder names an
+// ID those APIs carry as "id" ({storeId}, {kbId}, {IdOrUniqueName}), else
+// "sid" for an {Id} the representation calls sid.
+func idField(r *catalog.Resource) string {
+	f := r.IDField
+	if f == "" || f == "sid" || r.Property(f) != nil {
+		return f
+	}
+	m := lastPlaceholder.FindStringSubmatch(trimJSON(r.InstancePath))
+	switch {
+	case m != nil && r.Property(m[1]) != nil:
+		return m[1]
+	case f == "id":
+		return "sid"
+	case r.Property("id") != nil && (strings.HasSuffix(m[1], "Id") || strings.HasPrefix(m[1], "Id")):
+		return "id"
+	}
+	return f
 }
 
 // isPage reports whether a schema is a list page (a "meta" object beside an
@@ -439,7 +570,7 @@ func (d *doc) op(o *operation, path string) *catalog.Operation {
 			// Paging is the transport's business, not a parameter; the
 			// largest page a list takes is (Sync's lists stop at 100).
 			if s := d.resolve(p.Schema); p.Name == "PageSize" && s != nil && s.Maximum != nil {
-				out.PageSizeMax = *s.Maximum
+				out.PageSizeMax = int(*s.Maximum)
 			}
 			continue
 		}
@@ -550,6 +681,15 @@ func naming(schemaName, product, version string) (string, string) {
 	}
 	module := segs[0] + "/" + segs[1]
 	rest := segs[2:]
+	// A newer spec names some schemas for the envelope:
+	// "voice.v2.configuration.recording.response",
+	// "messaging.v1.service.us_app_to_person_response". The resource is
+	// what the response carries.
+	if last := len(rest) - 1; last > 0 && rest[last] == "response" {
+		rest = rest[:last]
+	} else if t := strings.TrimSuffix(rest[last], "_response"); t != "" {
+		rest = append(rest[:last:last], t)
+	}
 	if module == "api/v2010" && len(rest) > 1 && rest[0] == "account" {
 		rest = rest[1:]
 	}
