@@ -17,10 +17,20 @@ import (
 // Token is the resource's Pulumi type token.
 const Token = "twilio:serverless:Deployment"
 
-// Runtimes Twilio accepts for a build; DefaultRuntime when none is given.
-var Runtimes = []string{"node18", "node20", "node22"}
+// Runtimes are the Node.js runtimes a Deployment accepts for its build.
+// Twilio's spec (@twilio/cli-core 9) lists every runtime a Build has ever
+// had, node8 to node24, on the Build's runtime field and none on the
+// Runtime parameter; the older ones no longer build, so this is a hand list
+// of the current ones, and a test holds it inside the catalog's enum.
+var Runtimes = []string{"node18", "node20", "node22", "node24"}
 
-// DefaultRuntime is the newest runtime.
+// DefaultRuntime is the runtime when none is given: Twilio's own
+// Serverless Toolkit's. twilio-run 5.0.1 (npm, April 2026, the latest)
+// writes "runtime": "node22" into a new project's config
+// (dist/templating/defaultConfig.js, DEFAULT_RUNTIME = 'node22'), and its
+// --runtime flag reads "The version of Node.js to deploy the build to.
+// (node22)"; node24 is accepted but not its default. When the toolkit gets
+// no runtime it sends none, and Twilio picks.
 const DefaultRuntime = "node22"
 
 // Inputs of a Deployment. After Check every field is resolved: Environment

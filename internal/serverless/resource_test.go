@@ -4,10 +4,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
 )
 
 func TestDomainSuffixFor(t *testing.T) {
@@ -72,7 +75,7 @@ func TestCheck(t *testing.T) {
 			in: Inputs{Path: "project", ServiceName: "bad name", Environment: ptr("Has_Upper"), Runtime: "node12",
 				Variables: map[string]string{"BAD-KEY": "x", "BIG": strings.Repeat("v", 451)}},
 			fails: []string{`serviceName: serviceName "bad name" must be 1 to 50`, `environment: environment "Has_Upper" must be empty (production) or up to 16`,
-				`runtime: runtime "node12" is not one of node18, node20, node22`,
+				`runtime: runtime "node12" is not one of node18, node20, node22, node24`,
 				`variables: variable name "BAD-KEY"`, "variables: variable BIG is 451 bytes"},
 		},
 		{name: "missing folder", in: Inputs{Path: "nope", ServiceName: "dict"}, stack: "dev", fails: []string{"path: project folder testdata/nope does not exist"}},
@@ -208,5 +211,33 @@ func writeTreeAt(t *testing.T, dir string, files map[string]string) {
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// Runtimes stays inside what Twilio's spec says a Build's runtime can be,
+// and DefaultRuntime is one of them.
+func TestRuntimesInCatalog(t *testing.T) {
+	t.Parallel()
+	var enum []string
+	for _, r := range catalog.MustLoad().Resources {
+		if r.Token() == "serverless/v1:ServiceBuild" {
+			if p := r.Property("runtime"); p != nil {
+				enum = p.Enum
+			}
+		}
+	}
+	if len(enum) == 0 {
+		t.Fatal("the catalog's serverless/v1:ServiceBuild has no runtime enum")
+	}
+	for _, rt := range Runtimes {
+		if !slices.Contains(enum, rt) {
+			t.Errorf("runtime %s is not in the catalog's Build runtime enum %v", rt, enum)
+		}
+	}
+	if !slices.Contains(Runtimes, DefaultRuntime) {
+		t.Errorf("DefaultRuntime %s is not one of %v", DefaultRuntime, Runtimes)
+	}
+	if !slices.Contains(Runtimes, "node24") {
+		t.Error("node24, in @twilio/cli-core 9's spec, is not accepted")
 	}
 }

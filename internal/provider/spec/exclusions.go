@@ -3,8 +3,9 @@ package spec
 // Excluded lists the createable catalog resources the provider does not
 // offer, each with the reason. They are actions (a POST that sends, places,
 // starts or checks something), runtime data an application creates while it
-// runs, or collections without an instance path (nothing to read or delete
-// by ID). TestCoverage fails when the catalog gains a createable resource
+// runs, collections without an instance path (nothing to read or delete
+// by ID), or products Twilio has retired though its spec still describes
+// them. TestCoverage fails when the catalog gains a createable resource
 // that is neither covered nor listed here, and when an entry here is no
 // longer in the catalog.
 var Excluded = map[string]string{
@@ -35,6 +36,19 @@ var Excluded = map[string]string{
 	// AI Assistants
 	"assistants/v1:ServiceAssistantSendMessageResponse": "action: sends a message to an assistant",
 	"assistants/v1:ServiceFeedback":                     "action: records feedback on an answer",
+
+	// Autopilot: the spec still describes it, but Twilio retired the
+	// product on 2023-09-30; a program creating these would fail.
+	"autopilot/v1:Assistant":                    "retired: Twilio ended Autopilot on 2023-09-30 (AI Assistants, assistants/v1, replaces it)",
+	"autopilot/v1:AssistantFieldType":           "retired: Twilio ended Autopilot on 2023-09-30",
+	"autopilot/v1:AssistantFieldTypeFieldValue": "retired: Twilio ended Autopilot on 2023-09-30",
+	"autopilot/v1:AssistantModelBuild":          "retired: Twilio ended Autopilot on 2023-09-30",
+	"autopilot/v1:AssistantQuery":               "retired: Twilio ended Autopilot on 2023-09-30",
+	"autopilot/v1:AssistantTask":                "retired: Twilio ended Autopilot on 2023-09-30",
+	"autopilot/v1:AssistantTaskField":           "retired: Twilio ended Autopilot on 2023-09-30",
+	"autopilot/v1:AssistantTaskSample":          "retired: Twilio ended Autopilot on 2023-09-30",
+	"autopilot/v1:AssistantWebhook":             "retired: Twilio ended Autopilot on 2023-09-30",
+	"autopilot/v1:RestoreAssistant":             "action: restores a deleted assistant (no instance path)",
 
 	"bulkexports/v1:ExportCustomJob": "action: starts an export job",
 
@@ -71,7 +85,25 @@ var Excluded = map[string]string{
 	"flex/v1:WebChannel":                            "runtime: starts a web chat",
 	"flex/v2:WebChannel":                            "runtime: starts a web chat (no instance path)",
 
+	// Voice Insights reports are generated data: a POST starts a job.
+	"insights/v2:AccountReport":        "action: starts a Voice Insights report job; the report is data, not configuration",
+	"insights/v2:CreateReport":         "action: starts an inbound phone number report (no instance path)",
+	"insights/v2:CreateReportOutbound": "action: starts an outbound phone number report (no instance path)",
+
 	"intelligence/v2:Transcript": "action: transcribes a recording",
+
+	// Media: both are live processes with a start and an end, not state.
+	"media/v1:MediaProcessor": "runtime: starts capturing a live source (a running job with its own end)",
+	"media/v1:PlayerStreamer": "runtime: a live stream session, ended by the stream, not by the program",
+
+	// Memory: the control plane (Store, DataMapping) is configuration; the
+	// rest is what an application learns about its end users.
+	"memory/v1:IdentifierSet":   "runtime: an end user's identifiers, written by the application",
+	"memory/v1:ImportId":        "action: starts a bulk profile import",
+	"memory/v1:ObservationInfo": "runtime: an observation about an end user, written by the application",
+	"memory/v1:Profile":         "runtime: an end user's profile, written by the application",
+	"memory/v1:SummaryInfo":     "runtime: a conversation summary, written by the application",
+	"memory/v1:TraitGroup":      "no ID in the representation: {traitGroupName} is not a field the response returns, so the provider cannot read it back",
 
 	"marketplace/v1:InstalledAddOnUsage":  "action: reports add-on usage",
 	"marketplace/v1:ModuleDataManagement": "no instance path: publishes a Marketplace listing",
@@ -86,6 +118,8 @@ var Excluded = map[string]string{
 
 	// Numbers
 	"numbers/v1:BulkEligibility":                        "action: checks numbers for hosting eligibility",
+	"numbers/v1:CreateEmbeddedRegistration":             "action: starts a Sender ID registration's embedded session (no instance path)",
+	"numbers/v1:CreateEmbeddedSession":                  "action: resumes a Sender ID registration's embedded session (no instance path)",
 	"numbers/v1:Eligibility":                            "action: checks numbers for hosting eligibility",
 	"numbers/v1:PortingWebhookConfiguration":            "account-wide singleton: the create response carries no ID and there is no fetch; set it in the Console",
 	"numbers/v1:PortingPortIn":                          "action: starts a port-in process for numbers of another carrier",
@@ -95,9 +129,10 @@ var Excluded = map[string]string{
 	"numbers/v2:RegulatoryComplianceBundleEvaluation":   "action: evaluates a bundle",
 	"numbers/v2:RegulatoryComplianceBundleReplaceItems": "action: replaces a bundle's items",
 
-	"oauth/v1:Token":       "action: issues an access token",
-	"oauth/v1:TokenToken":  "action: issues an access token",
-	"oauth/v1:TokenToken3": "action: issues an access token",
+	"oauth/v1:Token":                 "action: issues an access token",
+	"oauth/v1:TokenToken":            "action: issues an access token",
+	"oauth/v1:TokenToken3":           "action: issues an access token",
+	"oauth/v2:V2Oauth2TokenResponse": "action: issues an access token",
 
 	"preview/wireless:Command": "action: sends a command to a SIM",
 
@@ -128,11 +163,15 @@ var Excluded = map[string]string{
 	"taskrouter/v1:WorkspaceTaskQueueBulkRealTimeStatistics": "action: queries statistics (no instance path)",
 
 	// Trust Hub
-	"trusthub/v1:ComplianceInquiry":         "action: starts a compliance inquiry session",
-	"trusthub/v1:ComplianceRegistration":    "action: starts a compliance registration session",
-	"trusthub/v1:ComplianceTollfreeInquiry": "action: starts a toll-free inquiry session",
-	"trusthub/v1:CustomerProfileEvaluation": "action: evaluates a customer profile",
-	"trusthub/v1:TrustProductEvaluation":    "action: evaluates a trust product",
+	"trusthub/v1:A2pEmbeddedSession":                         "action: starts an A2P brand registration's embedded compliance session (no instance path)",
+	"trusthub/v1:A2pEmbeddedSessionA2pCampaignRegistrations": "action: starts an A2P campaign registration's embedded compliance session (no instance path)",
+	"trusthub/v1:A2pEmbeddedSessionEmbeddedSessions":         "action: resumes a brand registration's embedded session (no instance path)",
+	"trusthub/v1:A2pEmbeddedSessionEmbeddedSessions3":        "action: resumes a campaign registration's embedded session (no instance path)",
+	"trusthub/v1:ComplianceInquiry":                          "action: starts a compliance inquiry session",
+	"trusthub/v1:ComplianceRegistration":                     "action: starts a compliance registration session",
+	"trusthub/v1:ComplianceTollfreeInquiry":                  "action: starts a toll-free inquiry session",
+	"trusthub/v1:CustomerProfileEvaluation":                  "action: evaluates a customer profile",
+	"trusthub/v1:TrustProductEvaluation":                     "action: evaluates a trust product",
 
 	// Verify
 	"verify/v2:ServiceAccessToken":                 "action: issues an access token",
@@ -150,7 +189,8 @@ var Excluded = map[string]string{
 	"video/v1:RoomRecordingRule":            "action: changes a live room's recording rules",
 	"video/v1:RoomTranscriptions":           "action: transcribes a live room",
 
-	"voice/v1:DialingPermissionsCountryBulkUpdate": "action: bulk update of dialing permissions (no instance path)",
+	"voice/v1:DialingPermissionsCountryBulkUpdate":       "action: bulk update of dialing permissions (no instance path)",
+	"voice/v3:TranscriptionLongRunningOperationResponse": "action: transcribes a recording (a long-running operation)",
 
 	"wireless/v1:Command": "action: sends a command to a SIM",
 }

@@ -72,6 +72,14 @@ var createOutputs = map[string][]*Output{
 	"iam/v1:Key":           {{Name: "secret", Field: "secret", Type: "string", Secret: true, OnlyOnCreate: true, Description: "The secret of the new key; Twilio returns it only when the key is created."}},
 }
 
+// secretParams are parameters that hold a credential under a name the
+// Sensitive rule cannot tell from a plain one: a Microvisor secret's Value
+// (the API never returns it; its config twin's Value is not secret).
+var secretParams = map[string]map[string]bool{
+	"microvisor/v1:AccountSecret": {"Value": true},
+	"microvisor/v1:DeviceSecret":  {"Value": true},
+}
+
 // Resource is one resource type the provider offers.
 type Resource struct {
 	Token   string // "twilio:sync/v1:ServiceSyncMap"
@@ -171,6 +179,9 @@ func buildResource(cr *catalog.Resource) (*Resource, error) {
 			}
 			body = append(body, newInput(p, false, true, p.Required))
 		}
+	}
+	for _, in := range body {
+		in.Secret = in.Secret || secretParams[cr.Token()][in.Param]
 	}
 	sort.Slice(body, func(i, j int) bool { return body[i].Name < body[j].Name })
 	for _, in := range body {

@@ -203,3 +203,30 @@ func TestCheck(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// A Microvisor secret's value is a credential under a plain name; its
+// config twin's value is not.
+func TestSecretParams(t *testing.T) {
+	t.Parallel()
+	m := model(t)
+	for tok, want := range map[string]bool{
+		"twilio:microvisor/v1:AccountSecret": true,
+		"twilio:microvisor/v1:DeviceSecret":  true,
+		"twilio:microvisor/v1:AccountConfig": false,
+		"twilio:microvisor/v1:DeviceConfig":  false,
+	} {
+		r := m.Resource(tok)
+		if r == nil {
+			t.Errorf("%s is not offered", tok)
+			continue
+		}
+		if in := r.Input("value"); in == nil || in.Secret != want {
+			t.Errorf("%s value input = %+v, want Secret %v", tok, in, want)
+		}
+	}
+	for tok := range secretParams {
+		if m.Resource(Package+":"+tok) == nil {
+			t.Errorf("secretParams[%q] names no offered resource", tok)
+		}
+	}
+}
