@@ -469,6 +469,29 @@ func TestContract(t *testing.T) {
 	if len(binaries) == 0 {
 		t.Fatal("the image holds no programs")
 	}
+	// Dockerfile, tools.sh and this test agree on the image's programs:
+	// what tools.sh really built is what ToolsPrograms reads from it (the
+	// reading internal/docs relies on), and the image holds exactly those
+	// less NotShipped.
+	bin := df.Stages[0].ToolsBin()
+	built, err := Programs(filepath.Join(stage, bin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := ToolsPrograms(testenv.RepoRoot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(built, read) {
+		t.Errorf("scripts/tools.sh built %v, but ToolsPrograms reads %v from it; update ToolsPrograms", built, read)
+	}
+	shipped, err := Programs(filepath.Join(img.Root, bin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := Shipped(built); !slices.Equal(shipped, want) {
+		t.Errorf("the image's %s holds %v; tools.sh builds %v, of which the image leaves out %v: want %v", bin, shipped, built, NotShipped, want)
+	}
 	for _, p := range lifecycle(t, img, binaries, 3) {
 		t.Error(p)
 	}
@@ -502,19 +525,19 @@ func TestContractBreaks(t *testing.T) {
 				t.Fatal("the final stage copies no .../pulumi-resource-twilio; update this case")
 			}
 			return strings.Replace(s, dropped, "", 1)
-		}, "exit 1"},
+		}, "fetched from the network"},
 		{"a USER without a passwd entry", func(s string) string {
 			return s + "\nUSER deployer\n"
 		}, "unable to find user deployer: no matching entries in passwd file"},
 		{"a numeric USER without a passwd entry", func(s string) string {
 			return s + "\nUSER 4242\n"
-		}, "exit"},
+		}, "permission denied"},
 		{"an entrypoint that needs a shell", func(s string) string {
 			return s + "\nENTRYPOINT " + strings.Join(entry, " ") + "\n"
 		}, `exec: "/bin/sh"`},
 		{"a program that is a shell script", func(s string) string {
 			return s + "\nCOPY --from=build /src/internal/container/testdata/needs-shell " + filepath.Join(filepath.Dir(entry[0]), "pulumi-language-yaml") + "\n"
-		}, "exit 1"},
+		}, "failed to load plugin " + filepath.Join(filepath.Dir(entry[0]), "pulumi-language-yaml")},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -526,9 +549,11 @@ func TestContractBreaks(t *testing.T) {
 			if len(problems) == 0 {
 				t.Fatal("the broken image passed the contract")
 			}
-			if all := strings.Join(problems, "\n"); !strings.Contains(all, tc.want) {
+			all := strings.Join(problems, "\n")
+			if !strings.Contains(all, tc.want) {
 				t.Fatalf("the contract failed, but not with %q:\n%s", tc.want, all)
 			}
+			t.Logf("failed as it should:\n%s", all)
 		})
 	}
 }
