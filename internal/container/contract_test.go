@@ -304,10 +304,12 @@ func (w *world) step(event, ref, baseRef string, payload any) (stepRun, error) {
 		NoExec:  true,
 	}
 	var stdout, stderr bytes.Buffer
+	start := time.Now()
 	res, err := Run(w.t.Context(), spec, &stdout, &stderr)
 	if err != nil {
 		return stepRun{}, err
 	}
+	w.t.Logf("%s %s: exit %d in %v", event, ref, res.Code, time.Since(start).Round(time.Millisecond))
 	r := stepRun{code: res.Code, stdout: stdout.String(), stderr: stderr.String()}
 	if b, err := os.ReadFile(w.runner.OutputFile(s)); err == nil {
 		if r.outputs, err = testenv.ParseOutputFile(b); err != nil {
@@ -457,6 +459,7 @@ func lifecycle(t *testing.T, img *Image, binaries []string, steps int) []string 
 // listener that refuses and records each request, and it must have seen
 // none (loopback, the emulator and the fake GitHub, is not proxied).
 func TestContract(t *testing.T) {
+	t.Parallel()
 	needNamespaces(t)
 	text, df := readDockerfile(t)
 	stage := buildStage(t, df)
@@ -502,6 +505,7 @@ func TestContract(t *testing.T) {
 // there for: each case is the Dockerfile with one change, run to its first
 // step.
 func TestContractBreaks(t *testing.T) {
+	t.Parallel()
 	needNamespaces(t)
 	text, df := readDockerfile(t)
 	stage := buildStage(t, df)
@@ -541,6 +545,7 @@ func TestContractBreaks(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			img, _, err := assemble(t, tc.edit(text), stage)
 			if err != nil {
 				t.Fatal(err)
