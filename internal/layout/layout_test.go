@@ -71,6 +71,7 @@ var roles = map[string]role{
 	"internal/docs/gen":              command,
 	"internal/layout":                testSupport,
 	"internal/testenv":               testSupport,
+	"internal/container":             testSupport,
 	"internal/catalog/catalogtest":   testSupport,
 	"internal/emulator/emulatortest": testSupport,
 	"internal/ghcomment/fakegithub":  testSupport,
