@@ -37,6 +37,8 @@ type API interface {
 	CreateBuild(ctx context.Context, serviceSID string, b BuildSpec) (buildSID string, err error)
 	// FetchBuildStatus returns "building", "completed" or "failed".
 	FetchBuildStatus(ctx context.Context, serviceSID, buildSID string) (string, error)
+	// FetchBuild reads the whole Build, for reporting a failed one.
+	FetchBuild(ctx context.Context, serviceSID, buildSID string) (Build, error)
 	CreateDeployment(ctx context.Context, serviceSID, environmentSID, buildSID string) (deploymentSID string, err error)
 
 	// ListVariables returns key -> Variable.

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -48,23 +47,6 @@ func (p Poll) withDefaults() Poll {
 		p.Timeout = 10 * time.Minute
 	}
 	return p
-}
-
-// BuildError is a build that ended "failed" (or never ended).
-type BuildError struct {
-	BuildSID string
-	Status   string
-	// Files are the sources uploaded for this build: the likely culprits,
-	// since Twilio's build status does not say which file broke it.
-	Files []string
-}
-
-func (e *BuildError) Error() string {
-	msg := fmt.Sprintf("build %s %s", e.BuildSID, e.Status)
-	if len(e.Files) > 0 {
-		msg += "; files changed in this build: " + strings.Join(e.Files, ", ")
-	}
-	return msg + "; check them and the package.json dependencies, then deploy again"
 }
 
 func (d *Deployer) logf(format string, args ...any) {
@@ -141,11 +123,20 @@ func (d *Deployer) Deploy(ctx context.Context, want Desired, prev *State) (*Stat
 				spec.AssetVersions = append(spec.AssetVersions, f.VersionSID)
 			}
 		}
-		var culprits []string
-		for _, p := range plan.Upload {
-			culprits = append(culprits, byPath[p].Source)
+		// What a failed build is reported with: the changes since the
+		// last build that worked.
+		failure := &BuildError{Removed: plan.Removed}
+		for _, c := range plan.Added {
+			failure.Added = append(failure.Added, byPath[c.Path].Source)
 		}
-		sid, err := d.build(ctx, st.ServiceSID, spec, culprits)
+		for _, c := range plan.Changed {
+			failure.Changed = append(failure.Changed, byPath[c.Path].Source)
+		}
+		if prev != nil && prev.BuildSID != "" {
+			failure.PrevRuntime = prev.Runtime
+			failure.Dependencies = dependencyChanges(prev.Dependencies, want.Dependencies)
+		}
+		sid, err := d.build(ctx, st.ServiceSID, spec, failure)
 		if err != nil {
 			return nil, err
 		}
@@ -342,7 +333,9 @@ func (d *Deployer) each(ctx context.Context, items []string, fn func(context.Con
 	return ctx.Err()
 }
 
-func (d *Deployer) build(ctx context.Context, serviceSID string, spec BuildSpec, culprits []string) (string, error) {
+// build creates a build and polls it until it ends. A failure is returned
+// as failure, filled in with the build and what Twilio says of it.
+func (d *Deployer) build(ctx context.Context, serviceSID string, spec BuildSpec, failure *BuildError) (string, error) {
 	d.logf("building %d functions and %d assets", len(spec.FunctionVersions), len(spec.AssetVersions))
 	sid, err := d.API.CreateBuild(ctx, serviceSID, spec)
 	if err != nil {
@@ -363,10 +356,10 @@ func (d *Deployer) build(ctx context.Context, serviceSID string, spec BuildSpec,
 		case "completed":
 			return sid, nil
 		case "failed":
-			return "", &BuildError{BuildSID: sid, Status: "failed", Files: culprits}
+			return "", d.buildFailed(ctx, serviceSID, sid, "failed", failure)
 		}
 		if waited >= poll.Timeout {
-			return "", &BuildError{BuildSID: sid, Status: fmt.Sprintf("still %q after %s", status, poll.Timeout), Files: culprits}
+			return "", d.buildFailed(ctx, serviceSID, sid, fmt.Sprintf("still %q after %s", status, poll.Timeout), failure)
 		}
 		if err := sleep(ctx, wait); err != nil {
 			return "", fmt.Errorf("wait for build %s: %w", sid, err)
@@ -374,6 +367,19 @@ func (d *Deployer) build(ctx context.Context, serviceSID string, spec BuildSpec,
 		waited += wait
 		wait = min(wait*3/2, poll.Max)
 	}
+}
+
+// buildFailed completes failure with the Build resource, all Twilio says
+// about it.
+func (d *Deployer) buildFailed(ctx context.Context, serviceSID, sid, status string, failure *BuildError) error {
+	failure.BuildSID, failure.Status = sid, status
+	b, err := d.API.FetchBuild(ctx, serviceSID, sid)
+	if err != nil {
+		failure.FetchErr = err
+	} else {
+		failure.Build = &b
+	}
+	return failure
 }
 
 // syncVariables makes the environment's variables match want. Keys whose

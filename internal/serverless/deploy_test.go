@@ -157,10 +157,10 @@ func TestDeployBuildFailureNamesFiles(t *testing.T) {
 	d := &Deployer{API: api, sleep: noSleep}
 	_, err := d.Deploy(t.Context(), desiredFor(t, dir, "dev", nil), nil)
 	var be *BuildError
-	if !errors.As(err, &be) || be.Status != "failed" {
+	if !errors.As(err, &be) || be.Status != "failed" || be.Build == nil {
 		t.Fatalf("err = %v", err)
 	}
-	if !strings.Contains(err.Error(), "functions/broken.js") || !strings.Contains(err.Error(), "deploy again") {
+	if !strings.Contains(err.Error(), "added: functions/broken.js") || !strings.Contains(err.Error(), "deploy again") {
 		t.Errorf("error does not name the file and the fix: %v", err)
 	}
 }

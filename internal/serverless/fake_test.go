@@ -221,6 +221,22 @@ func (f *fakeAPI) FetchBuildStatus(_ context.Context, _, sid string) (string, er
 	return "completed", nil
 }
 
+func (f *fakeAPI) FetchBuild(_ context.Context, _, sid string) (Build, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.count("FetchBuild")
+	b, ok := f.builds[sid]
+	if !ok {
+		return Build{}, fmt.Errorf("build %s: %w", sid, ErrNotFound)
+	}
+	status := "completed"
+	if f.failBuild {
+		status = "failed"
+	}
+	return Build{SID: sid, Status: status, Runtime: b.Runtime, Dependencies: b.Dependencies,
+		FunctionVersions: len(b.FunctionVersions), AssetVersions: len(b.AssetVersions)}, nil
+}
+
 func (f *fakeAPI) CreateDeployment(_ context.Context, _, env, build string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/provider"
 	"github.com/tdeploy/twilio-deploy-action/internal/serverless"
@@ -206,6 +207,38 @@ func (a providerAPI) CreateBuild(ctx context.Context, svc string, b serverless.B
 func (a providerAPI) FetchBuildStatus(ctx context.Context, svc, sid string) (string, error) {
 	out, err := a.do(ctx, http.MethodGet, "/v1/Services/"+svc+"/Builds/"+sid+"/Status", nil, false)
 	return s(out, "status"), err
+}
+
+func (a providerAPI) FetchBuild(ctx context.Context, svc, sid string) (serverless.Build, error) {
+	out, err := a.do(ctx, http.MethodGet, "/v1/Services/"+svc+"/Builds/"+sid, nil, false)
+	if err != nil {
+		return serverless.Build{}, err
+	}
+	b := serverless.Build{SID: s(out, "sid"), Status: s(out, "status"), Runtime: s(out, "runtime"),
+		FunctionVersions: count(out["function_versions"]), AssetVersions: count(out["asset_versions"]),
+		Dependencies: dependencies(out["dependencies"])}
+	// Twilio writes dates as RFC 3339 in its v1 APIs.
+	b.Created, _ = time.Parse(time.RFC3339, s(out, "date_created"))
+	b.Updated, _ = time.Parse(time.RFC3339, s(out, "date_updated"))
+	return b, nil
+}
+
+func count(v any) int {
+	l, _ := v.([]any)
+	return len(l)
+}
+
+// dependencies reads a Build's dependencies: a list of {name, version}
+// objects as Twilio returns them.
+func dependencies(v any) []serverless.Dependency {
+	l, _ := v.([]any)
+	var out []serverless.Dependency
+	for _, it := range l {
+		if m, ok := it.(map[string]any); ok {
+			out = append(out, serverless.Dependency{Name: s(m, "name"), Version: s(m, "version")})
+		}
+	}
+	return out
 }
 
 func (a providerAPI) CreateDeployment(ctx context.Context, svc, env, build string) (string, error) {
