@@ -22,7 +22,7 @@ func TestBuildErrorMessage(t *testing.T) {
 		{"first build", &BuildError{BuildSID: "ZB1", Status: "failed", Build: &Build{SID: "ZB1", Status: "failed", Runtime: "node24", FunctionVersions: 1}}},
 		{"files and dependencies", &BuildError{BuildSID: "ZB1", Status: "failed", Build: build,
 			Added: []string{"functions/new.js"}, Changed: []string{"functions/sms/reply.js"}, Removed: []string{"/old"},
-			PrevRuntime: "node22",
+			PrevRuntime:  "node22",
 			Dependencies: []DependencyChange{{Name: "left-padd", To: "9.9.9"}, {Name: "lodash", From: "4.17.21"}, {Name: "twilio", From: "5.0.0", To: "5.3.0"}}}},
 		{"same runtime", &BuildError{BuildSID: "ZB1", Status: "failed", Build: build, PrevRuntime: "node24", Changed: []string{"functions/a.js"}}},
 		{"build unreadable", &BuildError{BuildSID: "ZB2", Status: `still "building" after 10m0s`, Changed: []string{"functions/a.js"},
