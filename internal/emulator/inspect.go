@@ -20,6 +20,11 @@ type Request struct {
 	Time     time.Time     `json:"time"`
 	Duration time.Duration `json:"duration"`
 	Account  string        `json:"account,omitempty"` // authenticated account SID
+	// Ignored are the parameters the operation does not define, which
+	// the emulator (as Twilio) accepted and dropped; Operation names it.
+	// Strict mode rejects such a request instead.
+	Ignored   []string `json:"ignored,omitempty"`
+	Operation string   `json:"operation,omitempty"`
 }
 
 // Object is one stored resource.

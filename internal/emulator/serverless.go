@@ -236,12 +236,18 @@ func (c *call) serveUpload() *apiError {
 	if !slices.Contains([]string{"public", "protected", "private"}, vis) {
 		return errParam("Invalid value %s for parameter Visibility: want one of public, protected, private", vis)
 	}
-	if !c.s.lenient {
-		for k := range c.in.form {
-			if k != "Path" && k != "Visibility" && k != "Content" {
-				return errParam("Parameter %s is not defined for the version upload (strict mode rejects what Twilio would ignore)", k)
-			}
+	var unknown []string
+	for k := range c.in.form {
+		if k != "Path" && k != "Visibility" && k != "Content" {
+			unknown = append(unknown, k)
 		}
+	}
+	opID := "CreateFunctionVersion"
+	if tok == tokSlAssetVer {
+		opID = "CreateAssetVersion"
+	}
+	if e := c.ignore(opID, unknown); e != nil {
+		return e
 	}
 	o, e := c.newObject(map[string]any{"path": path, "visibility": vis})
 	if e != nil {
