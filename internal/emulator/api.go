@@ -808,6 +808,16 @@ func (s *Server) links(o *object, base string) map[string]any {
 		if ch.nParents != len(esc) {
 			continue
 		}
+		if ch.list == nil {
+			// A singleton child is named by its schema:
+			// serverless.v1.service.build.build_status -> build_status.
+			key := ch.res.Schema[strings.LastIndexByte(ch.res.Schema, '.')+1:]
+			if key == "" {
+				key = catalog.Snake(strings.TrimSuffix(ch.inst[len(ch.inst)-1].lit, ".json"))
+			}
+			out[key] = base + expand(ch.inst, esc)
+			continue
+		}
 		key := ch.res.ListKey
 		if key == "" {
 			last := ch.list[len(ch.list)-1]

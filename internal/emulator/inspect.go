@@ -112,7 +112,11 @@ func (s *Server) Get(path string) (Object, bool) {
 }
 
 func (s *Server) export(o *object) Object {
-	fields := s.render(o)
+	var now map[string]any
+	if o.info.token == tokSlBuild { // a build's status is its status now, as a fetch reads it
+		now = map[string]any{"status": buildStatus(o, s.now())}
+	}
+	fields := s.renderWith(o, now)
 	for k, v := range o.fields { // write-only parameters too (Twilio hides them)
 		if _, ok := fields[k]; !ok {
 			fields[k] = v

@@ -73,6 +73,7 @@ var roles = map[string]role{
 	"internal/testenv":               testSupport,
 	"internal/catalog/catalogtest":   testSupport,
 	"internal/emulator/emulatortest": testSupport,
+	"internal/emulator/toolkittest":  testSupport,
 	"internal/ghcomment/fakegithub":  testSupport,
 }
 
