@@ -160,36 +160,31 @@ func (s *Server) newBuild(c *call, o *object) *apiError {
 // (`"[{"name":"twilio",...}]"`, serverless-api's triggerBuild), which
 // Twilio accepts. Either is stored as the array, as Twilio returns it.
 func buildDependencies(v any) ([]any, *apiError) {
-	var raw string
-	switch x := v.(type) {
-	case nil:
+	// The parameter reaches here typed like the property (an array): a
+	// plain JSON array already parsed, anything else as one string.
+	deps, _ := v.([]any)
+	raw, isRaw := v.(string)
+	if len(deps) == 1 {
+		raw, isRaw = deps[0].(string)
+	}
+	switch {
+	case v == nil:
 		return []any{}, nil
-	case []any:
-		if len(x) != 1 {
-			return x, nil
+	case isRaw:
+		raw = strings.TrimSpace(raw)
+		if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+			var unquoted string
+			if json.Unmarshal([]byte(raw), &unquoted) == nil {
+				raw = unquoted // a JSON string holding the array
+			} else {
+				raw = raw[1 : len(raw)-1] // the toolkit's quotes around raw JSON
+			}
 		}
-		s, ok := x[0].(string)
-		if !ok {
-			return x, nil
+		if err := json.Unmarshal([]byte(raw), &deps); err != nil {
+			return nil, errParam("Invalid Dependencies %q: want a JSON array of {\"name\", \"version\"} objects", raw)
 		}
-		raw = s
-	case string:
-		raw = x
-	default:
+	case deps == nil:
 		return nil, errParam("Invalid Dependencies: want a JSON array of {\"name\", \"version\"} objects")
-	}
-	raw = strings.TrimSpace(raw)
-	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
-		var unquoted string
-		if json.Unmarshal([]byte(raw), &unquoted) == nil {
-			raw = unquoted // a JSON string holding the array
-		} else {
-			raw = raw[1 : len(raw)-1] // the toolkit's quotes around raw JSON
-		}
-	}
-	var deps []any
-	if err := json.Unmarshal([]byte(raw), &deps); err != nil {
-		return nil, errParam("Invalid Dependencies %q: want a JSON array of {\"name\", \"version\"} objects", raw)
 	}
 	for _, d := range deps {
 		m, ok := d.(map[string]any)
