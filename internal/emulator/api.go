@@ -797,7 +797,23 @@ func formatTime(t time.Time, format string) any {
 	return t.UTC().Format(fmtISO)
 }
 
-// links maps each child collection to its address.
+// singletonLinks are the links keys Twilio gives singleton children
+// where they are not the path's last segment in snake case (a Workspace's
+// /Statistics is "statistics", a Build's /Status is "build_status"), as
+// Twilio's API reference shows them.
+var singletonLinks = map[string]string{
+	"serverless/v1:ServiceBuildStatus":            "build_status",
+	"serverless/v1:ServiceFunctionVersionContent": "function_version_content",
+	"studio/v1:FlowEngagementContext":             "engagement_context",
+	"studio/v1:FlowEngagementStepContext":         "step_context",
+	"studio/v1:FlowExecutionContext":              "execution_context",
+	"studio/v1:FlowExecutionStepContext":          "step_context",
+	"studio/v2:FlowExecutionContext":              "execution_context",
+	"studio/v2:FlowExecutionStepContext":          "step_context",
+}
+
+// links maps each child collection, and each singleton right below the
+// instance, to its address.
 func (s *Server) links(o *object, base string) map[string]any {
 	if len(o.info.children) == 0 {
 		return map[string]any{}
@@ -809,9 +825,12 @@ func (s *Server) links(o *object, base string) map[string]any {
 			continue
 		}
 		if ch.list == nil {
-			// A singleton child is named by its schema:
-			// serverless.v1.service.build.build_status -> build_status.
-			key := ch.res.Schema[strings.LastIndexByte(ch.res.Schema, '.')+1:]
+			// A singleton right below the instance (a Build's Status;
+			// not Workers/Statistics below a Workspace).
+			if len(ch.inst) != len(o.info.inst)+1 {
+				continue
+			}
+			key := singletonLinks[ch.token]
 			if key == "" {
 				key = catalog.Snake(strings.TrimSuffix(ch.inst[len(ch.inst)-1].lit, ".json"))
 			}
