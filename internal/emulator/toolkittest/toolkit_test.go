@@ -27,6 +27,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,6 +185,32 @@ func TestToolkitDeploy(t *testing.T) {
 	t.Logf("%d requests; parameters Twilio ignores: %v", len(emu.Requests()), ignored)
 }
 
+// TestToolkitAgainstStrict shows why the emulator's default is Twilio's
+// behaviour: in strict mode, the mode our own tests use, the toolkit's
+// deploy fails on a parameter Twilio ignores (issue #15's first report).
+func TestToolkitAgainstStrict(t *testing.T) {
+	t.Parallel()
+	toolkit := installToolkit(t)
+	emu, err := emulator.New(emulator.Options{Accounts: []emulator.Account{{SID: accountSID, AuthToken: authToken}}, Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(emu)
+	t.Cleanup(hs.Close)
+	proxy, caFile := tlsProxy(t, hs.URL)
+	project := t.TempDir()
+	if err := os.CopyFS(project, os.DirFS("testdata/project")); err != nil {
+		t.Fatal(err)
+	}
+	out, code, err := toolkit.exec(t, project, proxy, caFile, "deploy", "--service-name", "toolkit-demo", "--username", accountSID, "--password", authToken)
+	if err != nil || code == 0 {
+		t.Fatalf("deploy against the strict emulator: exit %d (%v), want a failure\n%s", code, err, out)
+	}
+	if !strings.Contains(out, "Parameter FriendlyName is not defined for CreateEnvironment") {
+		t.Errorf("toolkit output does not show the emulator's 400:\n%s", out)
+	}
+}
+
 // objects is an account's inventory.
 type objects []emulator.Object
 
@@ -212,6 +239,17 @@ type toolkit struct {
 // run runs twilio-run in dir and fails the test on a non-zero exit.
 func (tk toolkit) run(t *testing.T, dir, proxy, caFile string, args ...string) string {
 	t.Helper()
+	out, code, err := tk.exec(t, dir, proxy, caFile, args...)
+	if err != nil || code != 0 {
+		t.Fatalf("twilio-run %s: exit %d (%v)\n%s", args[0], code, err, out)
+	}
+	return out
+}
+
+// exec runs twilio-run in dir: its output (the auth token masked) and
+// exit code.
+func (tk toolkit) exec(t *testing.T, dir, proxy, caFile string, args ...string) (string, int, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, tk.node, append([]string{"-r", tk.preload, tk.script}, args...)...)
@@ -229,71 +267,93 @@ func (tk toolkit) run(t *testing.T, dir, proxy, caFile string, args ...string) s
 	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
 	err := cmd.Run()
 	code := cmd.ProcessState.ExitCode()
-	if err != nil || code != 0 {
-		t.Fatalf("twilio-run %s: exit %d (%v)\n%s", strings.Join(args[:1], " "), code, err, strings.ReplaceAll(out.String(), authToken, "***"))
+	t.Logf("twilio-run %s: exit %d in %v", args[0], code, time.Since(start).Round(time.Millisecond))
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		err = nil // the exit code says it
 	}
-	return out.String()
+	return strings.ReplaceAll(out.String(), authToken, "***"), code, err
 }
 
 // installToolkit installs testdata/npm's pinned packages with npm ci, once
-// per lock file, under the repository's .cache/ (git-ignored).
+// per lock file, under the repository's .cache/ (git-ignored); the tests
+// of one run share one install.
 func installToolkit(t *testing.T) toolkit {
 	t.Helper()
+	root := testenv.RepoRoot(t)
+	install.Do(func() { install.tk, install.skip, install.err = installInto(root) })
+	if install.skip != "" {
+		t.Skip(install.skip)
+	}
+	if install.err != nil {
+		t.Fatal(install.err)
+	}
+	return install.tk
+}
+
+var install struct {
+	sync.Once
+	tk   toolkit
+	skip string
+	err  error
+}
+
+func installInto(root string) (toolkit, string, error) {
 	node, errNode := exec.LookPath("node")
 	npm, errNpm := exec.LookPath("npm")
 	if errNode != nil || errNpm != nil {
-		t.Skip("Node.js and npm are not on PATH: skipping the Serverless Toolkit test (install Node.js 18+ to run it)")
+		return toolkit{}, "Node.js and npm are not on PATH: skipping the Serverless Toolkit test (install Node.js 18+ to run it)", nil
 	}
 	lock, err := os.ReadFile("testdata/npm/package-lock.json")
 	if err != nil {
-		t.Fatal(err)
+		return toolkit{}, "", err
 	}
 	sum := sha256.Sum256(lock)
-	dir := filepath.Join(testenv.RepoRoot(t), ".cache", "toolkittest", hex.EncodeToString(sum[:8]))
+	dir := filepath.Join(root, ".cache", "toolkittest", hex.EncodeToString(sum[:8]))
 	preload, err := filepath.Abs("testdata/preload.cjs")
 	if err != nil {
-		t.Fatal(err)
+		return toolkit{}, "", err
 	}
 	tk := toolkit{node: node, script: filepath.Join(dir, "node_modules", "twilio-run", "bin", "twilio-run.js"), preload: preload}
 	if _, err := os.Stat(tk.script); err == nil {
-		return tk
+		return tk, "", nil
 	}
-	// Install beside the final folder, then rename: a concurrent run, or
-	// one killed half-way, never sees a partial node_modules.
+	// Install beside the final folder, then rename: a concurrent run (of
+	// another worktree's tests, say), or one killed half-way, never sees
+	// a partial node_modules.
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		t.Fatal(err)
+		return toolkit{}, "", err
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), "install-")
 	if err != nil {
-		t.Fatal(err)
+		return toolkit{}, "", err
 	}
 	defer os.RemoveAll(tmp)
 	for _, f := range []string{"package.json", "package-lock.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata/npm", f))
 		if err != nil {
-			t.Fatal(err)
+			return toolkit{}, "", err
 		}
 		if err := os.WriteFile(filepath.Join(tmp, f), b, 0o644); err != nil {
-			t.Fatal(err)
+			return toolkit{}, "", err
 		}
 	}
-	start := time.Now()
 	// --ignore-scripts: none of the pinned packages needs an install
 	// script, and the test should not run any.
-	cmd := exec.CommandContext(t.Context(), npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
 	cmd.Dir = tmp
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci of testdata/npm (twilio-run): %v\n%s", err, out)
+		return toolkit{}, "", fmt.Errorf("npm ci of testdata/npm (twilio-run): %v\n%s", err, out)
 	}
 	if err := os.Rename(tmp, dir); err != nil && !errors.Is(err, fs.ErrExist) {
-		if _, statErr := os.Stat(tk.script); statErr != nil { // not a concurrent install that won
-			t.Fatalf("install the toolkit into %s: %v", dir, err)
-		}
+		return toolkit{}, "", fmt.Errorf("install the toolkit into %s: %w", dir, err)
 	}
-	t.Logf("npm ci of twilio-run into %s: %v", dir, time.Since(start).Round(time.Millisecond))
-	return tk
+	return tk, "", nil
 }
 
 // tlsProxy serves HTTPS on loopback with a certificate for *.twilio.com
