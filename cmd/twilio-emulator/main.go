@@ -3,6 +3,12 @@
 //
 //	twilio-emulator -addr 127.0.0.1:4010 -account-sid AC... -auth-token ...
 //
+// With no flags beyond the account it behaves as Twilio does for a client:
+// a parameter an operation does not define is accepted, dropped, and
+// logged (stderr and the request log), so clients nobody here wrote, such
+// as Twilio's Serverless Toolkit, work against it. -strict rejects such
+// parameters instead (400, 20001), as the project's own tests do.
+//
 // Point twilio-go at it with internal/twilio's Transport, or the provider with its
 // API base override. The inspection API is under /__emulator/.
 package main
@@ -67,7 +73,9 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (*config
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:4010", "listen address (port 0 picks a free port)")
 	fs.Var(&accounts, "account", "another main account as SID:TOKEN (repeatable)")
 	fs.Var(&keys, "api-key", "an API key of the main account as SKSID:SECRET (repeatable)")
-	fs.BoolVar(&cfg.opts.Lenient, "lenient", false, "accept parameters the API description does not define (Twilio ignores them; strict rejects them)")
+	var lenient bool
+	fs.BoolVar(&cfg.opts.Strict, "strict", false, "reject parameters the API description does not define (400, 20001), as our own tests do; by default they are accepted and logged, as Twilio ignores them")
+	fs.BoolVar(&lenient, "lenient", false, "the default, spelled out: accept parameters the API description does not define and log them (Twilio ignores them)")
 	fs.DurationVar(&cfg.opts.BuildDelay, "build-delay", 0, "how long Serverless builds stay building")
 	fs.IntVar(&cfg.opts.MaxSubaccounts, "max-subaccounts", 1000, "sub-accounts allowed per main account")
 	fs.Uint64Var(&cfg.opts.Seed, "seed", 0, "seed for SIDs and fault draws (0: random)")
@@ -82,6 +90,10 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (*config
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	if lenient && cfg.opts.Strict {
+		return nil, errors.New("-strict and -lenient contradict each other; pass one (the default is -lenient)")
+	}
+	cfg.opts.IgnoredLog = stderr
 	if *sid == "" || *token == "" {
 		return nil, errors.New("no account: pass -account-sid and -auth-token (or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)")
 	}
@@ -117,8 +129,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	st := srv.Stats()
-	fmt.Fprintf(stdout, "twilio-emulator listening on http://%s (account %s, token from -auth-token; %d resources, %d paths, strict=%v)\n",
-		ln.Addr(), cfg.opts.Accounts[0].SID, st.Resources, st.Paths, !cfg.opts.Lenient)
+	mode := "lenient: parameters Twilio ignores are accepted and logged"
+	if cfg.opts.Strict {
+		mode = "strict: parameters Twilio ignores are rejected"
+	}
+	fmt.Fprintf(stdout, "twilio-emulator listening on http://%s (account %s, token from -auth-token; %d resources, %d paths; %s)\n",
+		ln.Addr(), cfg.opts.Accounts[0].SID, st.Resources, st.Paths, mode)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -104,6 +104,28 @@ type call struct {
 	in       *input
 	now      time.Time
 	extra    map[string]any // fields only the create response shows
+	entry    *Request       // this request's log entry
+}
+
+// ignore handles parameters the operation does not define: strict mode
+// rejects the first (in name order); otherwise they are dropped, as
+// Twilio drops them, and recorded in the request log so a user can see
+// what Twilio would not have used.
+func (c *call) ignore(opID string, names []string) *apiError {
+	if len(names) == 0 {
+		return nil
+	}
+	slices.Sort(names)
+	if c.s.strict {
+		return errParam("Parameter %s is not defined for %s (strict mode rejects what Twilio would ignore)", names[0], opID)
+	}
+	for _, n := range names {
+		if !slices.Contains(c.entry.Ignored, n) {
+			c.entry.Ignored = append(c.entry.Ignored, n)
+		}
+	}
+	c.entry.Operation = opID
+	return nil
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, entry *Request) {
@@ -150,7 +172,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, entry *Request
 		vals[i] = u
 	}
 	c := &call{s: s, w: w, r: r, host: rt.info.host, info: rt.info, instance: rt.instance,
-		vals: vals, auth: auth, acct: auth, in: in, now: s.now().UTC().Truncate(time.Second)}
+		vals: vals, auth: auth, acct: auth, in: in, now: s.now().UTC().Truncate(time.Second), entry: entry}
 	if product == "serverless-upload" {
 		c.host = "serverless.twilio.com"
 	}
@@ -374,21 +396,22 @@ func (c *call) params(op *catalog.Operation, list bool) (map[string]any, *apiErr
 			out[catalog.Snake(p.Name)] = v
 		}
 	}
-	if c.s.lenient {
-		return out, nil
-	}
+	var unknown []string
 	for k := range c.in.form {
 		if known[k] || list && (k == "PageSize" || k == "Page" || k == "PageToken") {
 			continue
 		}
-		return nil, errParam("Parameter %s is not defined for %s (strict mode rejects what Twilio would ignore)", k, op.ID)
+		unknown = append(unknown, k)
 	}
 	if c.in.isJSON && !jsonOpen {
 		for k := range c.in.json {
 			if !known[k] {
-				return nil, errParam("Parameter %s is not defined for %s (strict mode rejects what Twilio would ignore)", k, op.ID)
+				unknown = append(unknown, k)
 			}
 		}
+	}
+	if e := c.ignore(op.ID, unknown); e != nil {
+		return nil, e
 	}
 	if jsonOpen {
 		for k, v := range c.in.json {
@@ -774,7 +797,23 @@ func formatTime(t time.Time, format string) any {
 	return t.UTC().Format(fmtISO)
 }
 
-// links maps each child collection to its address.
+// singletonLinks are the links keys Twilio gives singleton children
+// where they are not the path's last segment in snake case (a Workspace's
+// /Statistics is "statistics", a Build's /Status is "build_status"), as
+// Twilio's API reference shows them.
+var singletonLinks = map[string]string{
+	"serverless/v1:ServiceBuildStatus":            "build_status",
+	"serverless/v1:ServiceFunctionVersionContent": "function_version_content",
+	"studio/v1:FlowEngagementContext":             "engagement_context",
+	"studio/v1:FlowEngagementStepContext":         "step_context",
+	"studio/v1:FlowExecutionContext":              "execution_context",
+	"studio/v1:FlowExecutionStepContext":          "step_context",
+	"studio/v2:FlowExecutionContext":              "execution_context",
+	"studio/v2:FlowExecutionStepContext":          "step_context",
+}
+
+// links maps each child collection, and each singleton right below the
+// instance, to its address.
 func (s *Server) links(o *object, base string) map[string]any {
 	if len(o.info.children) == 0 {
 		return map[string]any{}
@@ -783,6 +822,19 @@ func (s *Server) links(o *object, base string) map[string]any {
 	esc := escapeAll(o.vals)
 	for _, ch := range o.info.children {
 		if ch.nParents != len(esc) {
+			continue
+		}
+		if ch.list == nil {
+			// A singleton right below the instance (a Build's Status;
+			// not Workers/Statistics below a Workspace).
+			if len(ch.inst) != len(o.info.inst)+1 {
+				continue
+			}
+			key := singletonLinks[ch.token]
+			if key == "" {
+				key = catalog.Snake(strings.TrimSuffix(ch.inst[len(ch.inst)-1].lit, ".json"))
+			}
+			out[key] = base + expand(ch.inst, esc)
 			continue
 		}
 		key := ch.res.ListKey

@@ -24,10 +24,11 @@
 //
 // Parameters are checked against the operation: missing required ones,
 // values of the wrong type and values outside an enum are 400 with 20001
-// and a message naming the parameter, always. By default (strict) a
-// parameter the operation does not define is also 400, naming the
-// parameter and the operation ID; Options.Lenient accepts it as Twilio
-// would (silently).
+// and a message naming the parameter, always. A parameter the operation
+// does not define is accepted and dropped, as Twilio does, and named in
+// the request log (Request.Ignored, and a line on Options.IgnoredLog);
+// with Options.Strict (our own tests) it is 400, naming the parameter and
+// the operation ID.
 //
 // Responses carry every property of the catalog schema, null when unknown.
 // Parameters map onto properties by name (FriendlyName -> friendly_name),
@@ -42,7 +43,7 @@
 // for the newer APIs; uri, first_page_uri, next_page_uri,
 // previous_page_uri, page, page_size, start and end for 2010-04-01.
 // PageSize (default 50, at most the list's documented maximum: 1000 for
-// most, 100 for Sync's; strict mode refuses more, lenient mode gives the
+// most, 100 for Sync's; strict mode refuses more, the default gives the
 // largest page), Page and PageToken are honoured; list
 // parameters that name a property (FriendlyName, PhoneNumber, Status...)
 // filter by equality. Items are listed oldest first.

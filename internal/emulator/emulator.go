@@ -3,6 +3,7 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -25,14 +26,23 @@ type APIKey struct {
 	Secret string
 }
 
-// Options configure a Server. The zero value (plus one Account) serves a
-// strict emulator with immediate builds and no faults.
+// Options configure a Server. The zero value (plus one Account) serves
+// the emulator as Twilio behaves for a client, with immediate builds and
+// no faults.
 type Options struct {
 	Accounts []Account
-	// Lenient accepts parameters the catalog does not define for an
-	// operation (Twilio ignores them). The default, strict, rejects them so
-	// a client can never rely on something Twilio would drop.
-	Lenient bool
+	// Strict rejects parameters the catalog does not define for an
+	// operation (400, 20001, naming the parameter and the operation), and
+	// a PageSize over the list's largest. Twilio ignores such parameters,
+	// so clients nobody here wrote (Twilio's own Serverless Toolkit sends
+	// FriendlyName to CreateEnvironment) work only without it; the
+	// default accepts them and records each in Request.Ignored and on
+	// IgnoredLog. Our own tests turn it on (emulatortest does): there a
+	// parameter Twilio would drop is a mistake of our provider.
+	Strict bool
+	// IgnoredLog, when set, gets one line per request that carried
+	// parameters Twilio ignores (not in strict mode, which rejects them).
+	IgnoredLog io.Writer
 	// BuildDelay is how long a Serverless build stays "building".
 	BuildDelay time.Duration
 	// Catalog describes the API; nil means catalog.MustLoad().
@@ -83,10 +93,10 @@ type Faults struct {
 // Server is the emulator. It is an http.Handler; all methods are safe for
 // concurrent use.
 type Server struct {
-	rt      *router
-	lenient bool
-	now     func() time.Time
-	opts    Options
+	rt     *router
+	strict bool
+	now    func() time.Time
+	opts   Options
 
 	mu       sync.RWMutex
 	accounts map[string]*account
@@ -138,7 +148,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		rt:       buildRouter(c),
-		lenient:  opts.Lenient,
+		strict:   opts.Strict,
 		now:      opts.Now,
 		opts:     opts,
 		accounts: map[string]*account{},
@@ -230,6 +240,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		entry.Status = rec.status
 		entry.Duration = time.Since(start)
 		s.record(entry)
+		if len(entry.Ignored) > 0 && s.opts.IgnoredLog != nil {
+			s.logMu.Lock()
+			fmt.Fprintf(s.opts.IgnoredLog, "twilio-emulator: %s %s%s: ignored %s, not defined for %s (Twilio ignores it; -strict rejects it)\n",
+				entry.Method, entry.Host, entry.Path, strings.Join(entry.Ignored, ", "), entry.Operation)
+			s.logMu.Unlock()
+		}
 	}()
 	if s.injectFault(rec, r) {
 		return

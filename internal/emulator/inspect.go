@@ -20,6 +20,11 @@ type Request struct {
 	Time     time.Time     `json:"time"`
 	Duration time.Duration `json:"duration"`
 	Account  string        `json:"account,omitempty"` // authenticated account SID
+	// Ignored are the parameters the operation does not define, which
+	// the emulator (as Twilio) accepted and dropped; Operation names it.
+	// Strict mode rejects such a request instead.
+	Ignored   []string `json:"ignored,omitempty"`
+	Operation string   `json:"operation,omitempty"`
 }
 
 // Object is one stored resource.
@@ -107,7 +112,11 @@ func (s *Server) Get(path string) (Object, bool) {
 }
 
 func (s *Server) export(o *object) Object {
-	fields := s.render(o)
+	var now map[string]any
+	if o.info.token == tokSlBuild { // a build's status is its status now, as a fetch reads it
+		now = map[string]any{"status": buildStatus(o, s.now())}
+	}
+	fields := s.renderWith(o, now)
 	for k, v := range o.fields { // write-only parameters too (Twilio hides them)
 		if _, ok := fields[k]; !ok {
 			fields[k] = v

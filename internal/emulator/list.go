@@ -34,8 +34,8 @@ func (c *call) list(op *catalog.Operation) *apiError {
 // writePage answers one page of items in the resource's envelope. most is
 // the list's largest PageSize (catalog Operation.PageSizeMax; 0: Twilio's
 // usual 1000). Strict mode refuses a larger one, so a client that asks
-// Sync for 1000 learns here, not from Twilio; lenient mode gives the
-// largest page instead.
+// Sync for 1000 learns here, not from Twilio; otherwise (as Twilio does) it
+// gets the largest page.
 func (c *call) writePage(items []*object, most int) *apiError {
 	q := c.in.form
 	if most <= 0 {
@@ -44,7 +44,7 @@ func (c *call) writePage(items []*object, most int) *apiError {
 	size, page := defaultPageSize, 0
 	if v := q.Get("PageSize"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || (n > most && !c.s.lenient) {
+		if err != nil || n < 1 || (n > most && c.s.strict) {
 			return errParam("Invalid value %q for parameter PageSize: want an integer between 1 and %d", v, most)
 		}
 		size = min(n, most)

@@ -193,7 +193,10 @@ func buildRouter(c *catalog.Catalog) *router {
 			}
 			k++
 		}
-		if in.nParents > 0 && in.list != nil {
+		// Children are the lists below an instance, and the singletons
+		// below it (a Build's Status, a Function Version's Content),
+		// which Twilio's links name too.
+		if in.nParents > 0 && (in.list != nil || in.singleton) {
 			if p := in.parents[in.nParents-1]; p != nil {
 				p.children = append(p.children, in)
 			}

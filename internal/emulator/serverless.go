@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -33,9 +34,21 @@ var (
 func (s *Server) afterCreate(c *call, o *object) *apiError {
 	switch o.info.token {
 	case tokSlService:
-		if un, _ := o.fields["unique_name"].(string); !slServiceName.MatchString(un) {
+		un, _ := o.fields["unique_name"].(string)
+		if !slServiceName.MatchString(un) {
 			return errParam("Invalid UniqueName %q: use up to 50 letters, digits and hyphens", un)
 		}
+		// Twilio's documented defaults.
+		if o.fields["include_credentials"] == nil {
+			o.fields["include_credentials"] = true
+		}
+		if o.fields["ui_editable"] == nil {
+			o.fields["ui_editable"] = false
+		}
+		// One domain base per service, shared by its environments:
+		// the unique name and 4 random digits (Twilio's "thanos-3432"),
+		// drawn from the seeded generator.
+		o.fields["domain_base"] = strings.ToLower(fmt.Sprintf("%s-%04d", un, s.rng.IntN(10000)))
 	case tokSlEnvironment:
 		return s.newEnvironment(c, o)
 	case tokSlBuild:
@@ -66,12 +79,14 @@ func (s *Server) newEnvironment(c *call, o *object) *apiError {
 	if suffix != "" && !slSuffix.MatchString(suffix) {
 		return errParam("Invalid DomainSuffix %q: use up to 16 letters, digits and hyphens", suffix)
 	}
+	// https://[service unique name]-[random characters]-[optional domain
+	// suffix].twil.io, the first two being the service's domain_base.
 	svc := c.lookup(s.rt.byTok[tokSlService], c.vals[:1])
-	svcName, _ := svc.fields["unique_name"].(string)
-	// Twilio adds 4 random digits; draw them from the seeded generator.
-	domain := fmt.Sprintf("%s-%04d", svcName, s.rng.IntN(10000))
+	domain, _ := svc.fields["domain_base"].(string)
 	if suffix != "" {
 		domain += "-" + suffix
+	} else {
+		o.fields["domain_suffix"] = nil // the toolkit finds production by a null suffix
 	}
 	o.fields["domain_name"] = strings.ToLower(domain) + ".twil.io"
 	o.fields["build_sid"] = nil
@@ -109,8 +124,13 @@ func (s *Server) newBuild(c *call, o *object) *apiError {
 	if e := expandVersions("asset_versions", assetInfo); e != nil {
 		return e
 	}
-	if o.fields["dependencies"] == nil {
-		o.fields["dependencies"] = []any{}
+	deps, e := buildDependencies(o.fields["dependencies"])
+	if e != nil {
+		return e
+	}
+	o.fields["dependencies"] = deps
+	if e := checkBuildLimits(o); e != nil {
+		return e
 	}
 	if o.fields["runtime"] == nil {
 		o.fields["runtime"] = "node22"
@@ -122,12 +142,91 @@ func (s *Server) newBuild(c *call, o *object) *apiError {
 	if s.opts.FailBuild != nil && s.opts.FailBuild(o.id, contents) {
 		failed = true
 	}
-	o.ready = o.created.Add(s.opts.BuildDelay)
+	// From the request's own instant: o.created is truncated to the
+	// second (Twilio's dates are), and counting from it ended builds up
+	// to a second early.
+	o.ready = s.now().UTC().Add(s.opts.BuildDelay)
 	o.final = "completed"
 	if failed {
 		o.final = "failed"
 	}
 	o.fields["status"] = "building"
+	return nil
+}
+
+// buildDependencies reads CreateBuild's Dependencies: a JSON array of
+// {"name", "version"} objects, given as a string. Our provider sends the
+// array; Twilio's Serverless Toolkit wraps it in double quotes
+// (`"[{"name":"twilio",...}]"`, serverless-api's triggerBuild), which
+// Twilio accepts. Either is stored as the array, as Twilio returns it.
+func buildDependencies(v any) ([]any, *apiError) {
+	// The parameter reaches here typed like the property (an array): a
+	// plain JSON array already parsed, anything else as one string.
+	deps, _ := v.([]any)
+	raw, isRaw := v.(string)
+	if len(deps) == 1 {
+		raw, isRaw = deps[0].(string)
+	}
+	switch {
+	case v == nil:
+		return []any{}, nil
+	case isRaw:
+		raw = strings.TrimSpace(raw)
+		if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+			var unquoted string
+			if json.Unmarshal([]byte(raw), &unquoted) == nil {
+				raw = unquoted // a JSON string holding the array
+			} else {
+				raw = raw[1 : len(raw)-1] // the toolkit's quotes around raw JSON
+			}
+		}
+		if err := json.Unmarshal([]byte(raw), &deps); err != nil {
+			return nil, errParam("Invalid Dependencies %q: want a JSON array of {\"name\", \"version\"} objects", raw)
+		}
+	case deps == nil:
+		return nil, errParam("Invalid Dependencies: want a JSON array of {\"name\", \"version\"} objects")
+	}
+	for _, d := range deps {
+		m, ok := d.(map[string]any)
+		if name, _ := m["name"].(string); !ok || name == "" {
+			return nil, errParam("Invalid Dependencies: %v has no name; want {\"name\", \"version\"} objects", d)
+		}
+	}
+	return deps, nil
+}
+
+// Twilio's documented limits of one build ("Functions & Assets
+// (API-only)": 50 Function Versions, 1000 public or protected Asset
+// Versions, 50 private ones); internal/serverless refuses the same
+// before it uploads.
+const (
+	maxBuildFunctions     = 50
+	maxBuildPublicAssets  = 1000
+	maxBuildPrivateAssets = 50
+)
+
+// checkBuildLimits refuses a build over Twilio's limits, naming the
+// limit (400, 20001, as Twilio answers an invalid CreateBuild).
+func checkBuildLimits(o *object) *apiError {
+	fns, _ := o.fields["function_versions"].([]any)
+	if len(fns) > maxBuildFunctions {
+		return errParam("Invalid FunctionVersions: a build can contain up to %d Function Versions, got %d", maxBuildFunctions, len(fns))
+	}
+	assets, _ := o.fields["asset_versions"].([]any)
+	var pub, priv int
+	for _, a := range assets {
+		if m, _ := a.(map[string]any); m["visibility"] == "private" {
+			priv++
+		} else {
+			pub++
+		}
+	}
+	if pub > maxBuildPublicAssets {
+		return errParam("Invalid AssetVersions: a build can contain up to %d public or protected Asset Versions, got %d", maxBuildPublicAssets, pub)
+	}
+	if priv > maxBuildPrivateAssets {
+		return errParam("Invalid AssetVersions: a build can contain up to %d private Asset Versions, got %d", maxBuildPrivateAssets, priv)
+	}
 	return nil
 }
 
@@ -236,12 +335,18 @@ func (c *call) serveUpload() *apiError {
 	if !slices.Contains([]string{"public", "protected", "private"}, vis) {
 		return errParam("Invalid value %s for parameter Visibility: want one of public, protected, private", vis)
 	}
-	if !c.s.lenient {
-		for k := range c.in.form {
-			if k != "Path" && k != "Visibility" && k != "Content" {
-				return errParam("Parameter %s is not defined for the version upload (strict mode rejects what Twilio would ignore)", k)
-			}
+	var unknown []string
+	for k := range c.in.form {
+		if k != "Path" && k != "Visibility" && k != "Content" {
+			unknown = append(unknown, k)
 		}
+	}
+	opID := "CreateFunctionVersion"
+	if tok == tokSlAssetVer {
+		opID = "CreateAssetVersion"
+	}
+	if e := c.ignore(opID, unknown); e != nil {
+		return e
 	}
 	o, e := c.newObject(map[string]any{"path": path, "visibility": vis})
 	if e != nil {

@@ -74,6 +74,7 @@ var roles = map[string]role{
 	"internal/container":             testSupport,
 	"internal/catalog/catalogtest":   testSupport,
 	"internal/emulator/emulatortest": testSupport,
+	"internal/emulator/toolkittest":  testSupport,
 	"internal/ghcomment/fakegithub":  testSupport,
 }
 

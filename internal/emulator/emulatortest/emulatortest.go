@@ -38,9 +38,14 @@ type Env struct {
 // New starts an emulator serving one account with generated credentials
 // (unless opts set Accounts; the first one is then Env's). It is closed
 // when the test ends.
+//
+// It is strict (Options.Strict): a parameter Twilio would silently drop
+// is a 400 here, so our provider's tests catch a parameter it misspells
+// or sends to the wrong operation. Tests of clients we did not write
+// pass Lenient, the emulator's (and Twilio's) default.
 func New(t testing.TB, opts ...func(*emulator.Options)) *Env {
 	t.Helper()
-	var o emulator.Options
+	o := emulator.Options{Strict: true}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -57,8 +62,10 @@ func New(t testing.TB, opts ...func(*emulator.Options)) *Env {
 		Server: s, HTTP: hs, t: t}
 }
 
-// Lenient is an option accepting parameters the catalog does not define.
-func Lenient(o *emulator.Options) { o.Lenient = true }
+// Lenient is an option for the emulator's default, Twilio's behaviour:
+// parameters the catalog does not define are accepted, dropped and
+// recorded in the request log (Request.Ignored).
+func Lenient(o *emulator.Options) { o.Strict = false }
 
 // Transport sends *.twilio.com requests to the emulator.
 func (e *Env) Transport() http.RoundTripper {
