@@ -4,10 +4,18 @@ package examples
 
 import "embed"
 
-// FS holds the example programs, one folder each (twilio-ivr/Pulumi.yaml).
+// FS holds the example programs, one folder each (twilio-app/Pulumi.yaml,
+// twilio-ivr/Pulumi.yaml). "all:" keeps twilio-app/app/.env, which the
+// Functions example uses to show how .env reaches the deployment.
 //
-//go:embed twilio-ivr
+//go:embed all:twilio-app twilio-ivr
 var FS embed.FS
 
-// Demo is the folder of the program `action --demo` deploys.
+// Functions is the folder of the program `action --demo` deploys: Functions
+// and Assets wired to the branch's phone number, with Sync and TaskRouter
+// beside them (the README's "Functions and Assets" program).
+const Functions = "twilio-app"
+
+// Demo is the folder of the Sync and TaskRouter program the action's
+// end-to-end tests deploy (cmd/action/e2e_test.go's world).
 const Demo = "twilio-ivr"

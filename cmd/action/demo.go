@@ -6,23 +6,51 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/tdeploy/twilio-deploy-action/examples"
 	"github.com/tdeploy/twilio-deploy-action/internal/action"
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 )
 
 // demoMergeSHA is the commit of the demo's merge into main (the runs'
 // GITHUB_SHA).
 const demoMergeSHA = "9d8c7b6a5f4e3d2c1b0a99887766554433221100"
+
+// demoFeature is the demo's feature branch; its stack is feature-greeting
+// and its secrets TWILIO_FEATURE_GREETING_*.
+const demoFeature = "feature/greeting"
+
+// demoEdited is the one Function the demo's second push to the feature
+// branch edits, and the line it adds.
+const (
+	demoEdited     = "app/functions/voice/greet.js"
+	demoEditedLine = "\n// feature/greeting: a shorter prompt.\n"
+)
+
+// demoNumber is a phone number "bought in the Console" of one account,
+// with the webhooks it had before any stack adopted it.
+type demoNumber struct {
+	prefix, phone string
+}
+
+// demoWebhooks are the Console's defaults for a new number: what a
+// destroyed stack must put back.
+var demoWebhooks = map[string]string{
+	"sms_url":   "https://demo.twilio.com/welcome/sms/reply",
+	"voice_url": "https://demo.twilio.com/welcome/voice/",
+}
 
 // demoStep is one simulated workflow run.
 type demoStep struct {
@@ -31,20 +59,26 @@ type demoStep struct {
 	ref     string
 	baseRef string
 	payload map[string]any
-	show    string // what to print after the run: "comment", "outputs", "summary"
+	show    string // what to print after the run: "comment", "urls", "drift", "summary"
+	before  func() error
 }
 
 // runDemo runs the Action's main job on this machine with no accounts: the
-// Twilio emulator on loopback with one account per environment, a file://
-// backend and passphrase in a temporary folder, and the embedded example
-// program. It plays the events of a feature's life: a pull request into
-// main (preview, and the comment it would post), the merge's push to main
-// (up), a push to the feature branch (up into its own environment), the
-// nightly drift check of main, and the feature branch's deletion
-// (destroy, stack removed). The action itself runs as in a workflow,
-// through action.Run, with the job each event would give (the outputs and
-// summary kept in memory) and deps, the real engine and a comment poster
-// that keeps the comment instead. vars is the process environment.
+// Twilio emulator on loopback with one account per environment (each
+// holding the phone number its branch's stack config names), a file://
+// backend and passphrase in a temporary folder, and a copy of the embedded
+// Functions example (examples/twilio-app). It plays the events of a
+// feature's life: a pull request into main (preview, and the comment it
+// would post, listing the files to upload), the merge's push to main (up,
+// and the Function URLs), a push to the feature branch (up into its own
+// environment), a second push there that edits one Function (one upload,
+// one build), the nightly drift check of main, and the feature branch's
+// deletion (destroy, the number's webhooks put back, stack removed). Each
+// step prints what the emulator saw: requests, uploads, builds, wall time.
+// The action itself runs as in a workflow, through action.Run, with the
+// job each event would give (the outputs and summary kept in memory) and
+// deps, the real engine and a comment poster that keeps the comment
+// instead. vars is the process environment.
 func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) error {
 	w := deps.Stdout
 	start := time.Now()
@@ -55,10 +89,10 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 	defer os.RemoveAll(tmp)
 
 	accounts := map[string]emulator.Account{ // secret prefix -> account
-		"TWILIO_MAIN_":            {SID: "AC" + randHex(), AuthToken: randHex()},
-		"TWILIO_FEATURE_NEW_IVR_": {SID: "AC" + randHex(), AuthToken: randHex()},
+		"TWILIO_MAIN_":             {SID: "AC" + randHex(), AuthToken: randHex()},
+		"TWILIO_FEATURE_GREETING_": {SID: "AC" + randHex(), AuthToken: randHex()},
 	}
-	emu, err := emulator.New(emulator.Options{Accounts: []emulator.Account{accounts["TWILIO_MAIN_"], accounts["TWILIO_FEATURE_NEW_IVR_"]}})
+	emu, err := emulator.New(emulator.Options{Accounts: []emulator.Account{accounts["TWILIO_MAIN_"], accounts["TWILIO_FEATURE_GREETING_"]}})
 	if err != nil {
 		return fmt.Errorf("start the emulator: %w", err)
 	}
@@ -72,7 +106,7 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 	emuURL := "http://" + ln.Addr().String()
 
 	repo := filepath.Join(tmp, "repo")
-	sub, err := fs.Sub(examples.FS, examples.Demo)
+	sub, err := fs.Sub(examples.FS, examples.Functions)
 	if err != nil {
 		return err
 	}
@@ -84,6 +118,13 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 			return err
 		}
 	}
+	// Each account's number, as its branch's Pulumi.<stack>.yaml names it.
+	numbers := []demoNumber{{"TWILIO_MAIN_", "+15017122661"}, {"TWILIO_FEATURE_GREETING_", "+15017122662"}}
+	for _, n := range numbers {
+		if err := seedNumber(ctx, emuURL, accounts[n.prefix], n.phone); err != nil {
+			return fmt.Errorf("buy %s in the emulator: %w", n.phone, err)
+		}
+	}
 	secrets := map[string]string{}
 	for p, a := range accounts {
 		secrets[p+creds.AccountSID] = a.SID
@@ -91,25 +132,33 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 	}
 	secretsJSON, _ := json.Marshal(secrets)
 
-	fmt.Fprintf(w, "Demo: twilio-deploy-action %s on the example program %s (examples/%s)\n", version, examples.Demo, examples.Demo)
-	fmt.Fprintf(w, "  Twilio emulator at %s with two accounts: main's (TWILIO_MAIN_*) and feature/new-ivr's (TWILIO_FEATURE_NEW_IVR_*)\n", emuURL)
+	fmt.Fprintf(w, "Demo: twilio-deploy-action %s on the example program %s (examples/%s)\n", version, examples.Functions, examples.Functions)
+	fmt.Fprintf(w, "  Twilio emulator at %s with two accounts: main's (TWILIO_MAIN_*, number %s) and %s's (TWILIO_FEATURE_GREETING_*, number %s)\n",
+		emuURL, numbers[0].phone, demoFeature, numbers[1].phone)
 	fmt.Fprintf(w, "  Pulumi state in file://%s (passphrase secrets); nothing leaves this machine\n\n", filepath.Join(tmp, "state"))
 
-	repoJSON := map[string]any{"full_name": "tdeploy/ivr", "name": "ivr", "owner": map[string]any{"login": "tdeploy"}, "default_branch": "main"}
-	head := map[string]any{"ref": "feature/new-ivr", "sha": "5f3c1a9e0d2b4c6e8f7a9b1c3d5e7f9a1b3c5d7e", "repo": repoJSON}
+	repoJSON := map[string]any{"full_name": "tdeploy/support", "name": "support", "owner": map[string]any{"login": "tdeploy"}, "default_branch": "main"}
+	featureSHA := "5f3c1a9e0d2b4c6e8f7a9b1c3d5e7f9a1b3c5d7e"
+	head := map[string]any{"ref": demoFeature, "sha": featureSHA, "repo": repoJSON}
+	push := func(branch, sha string) map[string]any {
+		return map[string]any{"ref": "refs/heads/" + branch, "after": sha, "repository": repoJSON}
+	}
 	steps := []demoStep{
-		{"pull request #1 feature/new-ivr -> main opened: preview main", "pull_request", "refs/pull/1/merge", "main",
-			map[string]any{"action": "opened", "number": 1, "repository": repoJSON, "pull_request": map[string]any{
-				"number": 1, "html_url": "https://github.com/tdeploy/ivr/pull/1", "head": head,
-				"base": map[string]any{"ref": "main", "sha": "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567", "repo": repoJSON}}}, "comment"},
-		{"push to main (the merge): up main", "push", "refs/heads/main", "",
-			map[string]any{"ref": "refs/heads/main", "after": demoMergeSHA, "repository": repoJSON}, "outputs"},
-		{"push to feature/new-ivr: up its own environment", "push", "refs/heads/feature/new-ivr", "",
-			map[string]any{"ref": "refs/heads/feature/new-ivr", "after": "5f3c1a9e0d2b4c6e8f7a9b1c3d5e7f9a1b3c5d7e", "repository": repoJSON}, "outputs"},
-		{"nightly schedule: drift check of main", "schedule", "refs/heads/main", "",
-			map[string]any{"schedule": "17 3 * * *"}, "drift"},
-		{"branch feature/new-ivr deleted: destroy and remove its stack", "delete", "refs/heads/main", "",
-			map[string]any{"ref": "feature/new-ivr", "ref_type": "branch", "repository": repoJSON}, "summary"},
+		{title: "pull request #1 " + demoFeature + " -> main opened: preview main", event: "pull_request", ref: "refs/pull/1/merge", baseRef: "main",
+			payload: map[string]any{"action": "opened", "number": 1, "repository": repoJSON, "pull_request": map[string]any{
+				"number": 1, "html_url": "https://github.com/tdeploy/support/pull/1", "head": head,
+				"base": map[string]any{"ref": "main", "sha": "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567", "repo": repoJSON}}}, show: "comment"},
+		{title: "push to main (the merge): up main", event: "push", ref: "refs/heads/main",
+			payload: push("main", demoMergeSHA), show: "urls"},
+		{title: "push to " + demoFeature + ": up its own environment", event: "push", ref: "refs/heads/" + demoFeature,
+			payload: push(demoFeature, featureSHA), show: "urls"},
+		{title: "push to " + demoFeature + " editing one Function (" + strings.TrimPrefix(demoEdited, "app/") + "): up", event: "push", ref: "refs/heads/" + demoFeature,
+			payload: push(demoFeature, "6a4d2b0f1e3c5d7f9a8b0c2d4e6f8a0b2c4d6e8f"), show: "urls",
+			before: func() error { return appendFile(filepath.Join(repo, demoEdited), demoEditedLine) }},
+		{title: "nightly schedule: drift check of main", event: "schedule", ref: "refs/heads/main",
+			payload: map[string]any{"schedule": "17 3 * * *"}, show: "drift"},
+		{title: "branch " + demoFeature + " deleted: destroy and remove its stack", event: "delete", ref: "refs/heads/main",
+			payload: map[string]any{"ref": demoFeature, "ref_type": "branch", "repository": repoJSON}, show: "summary"},
 	}
 
 	env := map[string]string{
@@ -126,9 +175,16 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 	pr := &demoPullRequest{number: 1, mergeSHA: demoMergeSHA}
 	deps.Comment = action.StickyComment(pr.open)
 	deps.Reviewed = action.ReviewedComment(pr.merged, pr.open)
+	var figures []string
 	for i, st := range steps {
-		stepStart := time.Now()
 		fmt.Fprintf(w, "==> [%d/%d] %s\n", i+1, len(steps), st.title)
+		if st.before != nil {
+			if err := st.before(); err != nil {
+				return fmt.Errorf("step %d (%s): %w", i+1, st.title, err)
+			}
+		}
+		emu.ResetRequests()
+		stepStart := time.Now()
 		payload, _ := json.Marshal(st.payload)
 		rec := &action.Recorder{}
 		job := action.Job{
@@ -137,7 +193,7 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 				NoDriftIssue: true}, // the demo's repository is not on GitHub
 			Event: action.Event{Name: st.event, Payload: payload, Ref: st.ref, BaseRef: st.baseRef, SHA: demoMergeSHA},
 			// Not Runner: a terminal would print the ::add-mask:: commands.
-			GitHub:   action.GitHub{Repository: "tdeploy/ivr", ServerURL: "https://github.com", RunID: "1", Workspace: repo, Debug: env["RUNNER_DEBUG"] == "1"},
+			GitHub:   action.GitHub{Repository: "tdeploy/support", ServerURL: "https://github.com", RunID: "1", Workspace: repo, Debug: env["RUNNER_DEBUG"] == "1"},
 			Dir:      repo,
 			Env:      env,
 			Reporter: rec, ReportFailures: true,
@@ -145,42 +201,126 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 		if err := action.Run(ctx, job, deps); err != nil {
 			return fmt.Errorf("step %d (%s): %w", i+1, st.title, err)
 		}
+		fig := countTraffic(emu.Requests())
+		fig.wall = time.Since(stepStart)
 		outs := rec.Outputs
-		fmt.Fprintf(w, "    operation=%s stack=%s changes=%s (%.1fs)\n", outs["operation"], outs["stack"], outs["changes"], time.Since(stepStart).Seconds())
+		fmt.Fprintf(w, "    operation=%s stack=%s changes=%s\n", outs["operation"], outs["stack"], outs["changes"])
+		fmt.Fprintf(w, "    figures: %s\n", fig)
+		figures = append(figures, fmt.Sprintf("  [%d] %-9s %-17s %s", i+1, outs["operation"], outs["stack"], fig))
 		switch st.show {
 		case "comment":
 			fmt.Fprintf(w, "\n--- the comment the action would post on pull request #1 (kept in memory: there is no GitHub here) ---\n%s\n--- end of comment ---\n\n", pr.body())
-		case "outputs":
-			names := make([]string, 0, len(outs))
-			for k := range outs {
-				if k != "summary" {
-					names = append(names, k)
-				}
-			}
-			sort.Strings(names)
-			fmt.Fprintln(w, "    step outputs:")
-			for _, k := range names {
-				fmt.Fprintf(w, "      %s = %s\n", k, outs[k])
-			}
-			fmt.Fprintln(w)
+		case "urls":
+			printURLs(w, outs)
 		case "drift":
 			fmt.Fprintf(w, "    drift=%s\n\n", outs["drift"])
 		default:
 			fmt.Fprintf(w, "\n--- job summary ---\n%s\n--- end of job summary ---\n\n", outs["summary"])
 		}
 	}
-	for _, p := range []string{"TWILIO_MAIN_", "TWILIO_FEATURE_NEW_IVR_"} {
-		inv := emu.Inventory(accounts[p].SID)
+	for _, n := range numbers {
+		a := accounts[n.prefix]
+		inv := emu.Inventory(a.SID)
 		var kinds []string
 		for _, o := range inv {
 			if o.Token != "api/v2010:Account" {
 				kinds = append(kinds, o.Token)
 			}
 		}
-		fmt.Fprintf(w, "Emulator inventory of %s* account: %d resources %v\n", p, len(kinds), kinds)
+		fmt.Fprintf(w, "Emulator inventory of %s* account: %d resources %v\n", n.prefix, len(kinds), kinds)
+		for _, o := range inv {
+			if o.Token == "api/v2010:IncomingPhoneNumber" {
+				sms, voice := fmt.Sprint(o.Fields["sms_url"]), fmt.Sprint(o.Fields["voice_url"])
+				state := "pointed at the Functions"
+				if sms == demoWebhooks["sms_url"] && voice == demoWebhooks["voice_url"] {
+					state = "restored to the Console's webhooks"
+				}
+				fmt.Fprintf(w, "  number %s: sms_url=%s voice_url=%s (%s)\n", o.Fields["phone_number"], sms, voice, state)
+			}
+		}
 	}
+	fmt.Fprintf(w, "\nFigures per step (from the emulator's request log):\n%s\n", strings.Join(figures, "\n"))
 	fmt.Fprintf(w, "Demo done in %.1fs.\n", time.Since(start).Seconds())
 	return nil
+}
+
+// traffic is what one step asked of Twilio.
+type traffic struct {
+	requests, writes, uploads, builds, deployments int
+	wall                                           time.Duration
+}
+
+func (t traffic) String() string {
+	return fmt.Sprintf("requests=%d writes=%d uploads=%d builds=%d deployments=%d wall=%.1fs",
+		t.requests, t.writes, t.uploads, t.builds, t.deployments, t.wall.Seconds())
+}
+
+// countTraffic counts a request log: uploads are Function and Asset
+// Versions (serverless-upload.twilio.com), builds and deployments the
+// successful POSTs that create them.
+func countTraffic(log []emulator.Request) traffic {
+	var t traffic
+	for _, r := range log {
+		t.requests++
+		if r.Method == http.MethodGet || r.Status >= 400 {
+			continue
+		}
+		t.writes++
+		switch {
+		case r.Host == "serverless-upload.twilio.com":
+			t.uploads++
+		case r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/Builds"):
+			t.builds++
+		case r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/Deployments"):
+			t.deployments++
+		}
+	}
+	return t
+}
+
+// printURLs prints the step's Function and Asset URLs (the urls output).
+func printURLs(w io.Writer, outs map[string]string) {
+	var urls map[string]string
+	if err := json.Unmarshal([]byte(outs["urls"]), &urls); err != nil || len(urls) == 0 {
+		fmt.Fprintf(w, "    no urls output (%q)\n\n", outs["urls"])
+		return
+	}
+	paths := make([]string, 0, len(urls))
+	for p := range urls {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	fmt.Fprintf(w, "    Functions and Assets on %s:\n", outs["domainName"])
+	for _, p := range paths {
+		fmt.Fprintf(w, "      %-20s %s\n", p, urls[p])
+	}
+	fmt.Fprintln(w)
+}
+
+// seedNumber buys phone in the emulator's account a, as a team buys it in
+// the Console, with the Console's default webhooks.
+func seedNumber(ctx context.Context, emuURL string, a emulator.Account, phone string) error {
+	cl, err := twilio.New(twilio.Options{APIURL: emuURL, Credentials: creds.Credentials{AccountSID: a.SID, AuthToken: a.AuthToken}})
+	if err != nil {
+		return err
+	}
+	_, err = cl.Do(ctx, twilio.Request{Method: http.MethodPost, Host: "api.twilio.com", Create: true,
+		Path: "/2010-04-01/Accounts/" + a.SID + "/IncomingPhoneNumbers.json",
+		Form: url.Values{"PhoneNumber": {phone}, "FriendlyName": {"Support line " + phone},
+			"SmsUrl": {demoWebhooks["sms_url"]}, "VoiceUrl": {demoWebhooks["voice_url"]}}})
+	return err
+}
+
+func appendFile(name, text string) error {
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func randHex() string {

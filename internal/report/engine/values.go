@@ -25,7 +25,10 @@ const (
 	secretText  = "[secret]"
 	unknownText = "[unknown]"
 	maxLeaves   = 50 // property diffs kept per resource
-	maxDepth    = 8  // deeper values are compared as a whole
+	// wholeMapBytes is the longest map input a create shows as one JSON
+	// value: report's table clips a value at 300 bytes.
+	wholeMapBytes = 300
+	maxDepth      = 8 // deeper values are compared as a whole
 )
 
 // isSecret reports whether v is a serialized Pulumi secret. The engine
@@ -128,6 +131,15 @@ func stepDiffs(md apitype.StepEventMetadata) ([]report.PropertyDiff, bool) {
 				continue // engine bookkeeping such as __defaults
 			}
 			v := md.New.Inputs[k]
+			if m, ok := v.(map[string]any); ok && !isSecret(m) && len(display(m)) > wholeMapBytes {
+				// Too long for one table cell (a Deployment's files, a
+				// big settings map): one line per key, so the reviewer
+				// sees every key instead of a clipped JSON object.
+				for _, kk := range slices.Sorted(maps.Keys(m)) {
+					out = append(out, leaf(pathKey(k, kk), nil, m[kk], false, true))
+				}
+				continue
+			}
 			out = append(out, leaf(k, nil, v, false, true))
 		}
 		return capDiffs(out), true

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -99,6 +100,26 @@ func TestStepDiffs(t *testing.T) {
 			want: []report.PropertyDiff{
 				{Path: "authToken", Secret: true, Kind: report.KindAdd},
 				{Path: "friendlyName", New: "x", Kind: report.KindAdd},
+			},
+		},
+		{
+			name: "create lists a map too long for one cell by key, a short one whole",
+			md: apitype.StepEventMetadata{Op: apitype.OpCreate,
+				New: state(map[string]any{
+					"files": map[string]any{
+						"/sms/reply":   "function public " + strings.Repeat("a", 64),
+						"/voice/greet": "function public " + strings.Repeat("b", 64),
+						"/index.html":  "asset public " + strings.Repeat("c", 64),
+						"/hours.json":  "asset private " + strings.Repeat("d", 64),
+					},
+					"lookup": map[string]any{"phoneNumber": "+15017122661"},
+				}, nil)},
+			want: []report.PropertyDiff{
+				{Path: `files["/hours.json"]`, New: "asset private " + strings.Repeat("d", 64), Kind: report.KindAdd},
+				{Path: `files["/index.html"]`, New: "asset public " + strings.Repeat("c", 64), Kind: report.KindAdd},
+				{Path: `files["/sms/reply"]`, New: "function public " + strings.Repeat("a", 64), Kind: report.KindAdd},
+				{Path: `files["/voice/greet"]`, New: "function public " + strings.Repeat("b", 64), Kind: report.KindAdd},
+				{Path: "lookup", New: `{"phoneNumber":"+15017122661"}`, Kind: report.KindAdd},
 			},
 		},
 	} {

@@ -306,6 +306,11 @@ func (d *Deployment) Check(ctx context.Context, req p.CheckRequest) (p.CheckResp
 	if err != nil {
 		return p.CheckResponse{}, err
 	}
+	if !known && len(fails) == 0 {
+		if m, cf, ok := d.checkUnknownVariables(ctx, req); ok {
+			return p.CheckResponse{Inputs: m, Failures: cf}, nil
+		}
+	}
 	if !known || len(fails) > 0 {
 		// Values from resources not created yet: check again in the update.
 		return p.CheckResponse{Inputs: req.Inputs, Failures: fails}, nil
@@ -319,6 +324,56 @@ func (d *Deployment) Check(ctx context.Context, req p.CheckRequest) (p.CheckResp
 		return p.CheckResponse{}, err
 	}
 	return p.CheckResponse{Inputs: keepSecrets(m, req.Inputs), Failures: fails}, nil
+}
+
+// checkUnknownVariables resolves inputs whose only unknown values are
+// variables (a Sync SID from a resource not created yet, the usual case):
+// the folder is scanned and every default resolved as in a known Check, and
+// the variables keep their unknown values. Without this the preview would
+// list no files, and the update's plan (recorded in the preview) would be
+// violated by the files, runtime and environment the update's Check adds.
+// ok is false when anything else is unknown.
+func (d *Deployment) checkUnknownVariables(ctx context.Context, req p.CheckRequest) (property.Map, []p.CheckFailure, bool) {
+	vars := req.Inputs.Get("variables")
+	rest, restKnown, err := decode(req.Inputs.Delete("files").Delete("variables"))
+	if err != nil || !restKnown || !(vars.IsComputed() || vars.IsMap()) {
+		return property.Map{}, nil, false
+	}
+	in := inputsOf(rest)
+	in.Variables = map[string]string{}
+	if vars.IsMap() {
+		for k, v := range vars.AsMap().All {
+			if v.IsString() {
+				in.Variables[k] = v.AsString()
+			}
+		}
+	}
+	out, cf := d.core(ctx, nil).Check(in, req.Urn.Stack().String())
+	var fails []p.CheckFailure
+	for _, f := range cf {
+		fails = append(fails, p.CheckFailure{Property: f.Property, Reason: f.Reason})
+	}
+	m, err := encode(wireOf(out))
+	if err != nil {
+		return property.Map{}, nil, false
+	}
+	// The folder's .env and the known values, then the unknown ones (the
+	// program's values win, as in a known Check); all of it secret.
+	merged := vars
+	if vars.IsMap() {
+		vm := map[string]property.Value{}
+		for k, v := range out.Variables {
+			vm[k] = property.New(v)
+		}
+		for k, v := range vars.AsMap().All {
+			if !v.IsString() {
+				vm[k] = v
+			}
+		}
+		merged = property.New(vm)
+	}
+	m = m.Set("variables", merged.WithSecret(true))
+	return keepSecrets(m, req.Inputs), fails, true
 }
 
 // Diff implements provider.Resource: files are listed by path
