@@ -201,8 +201,7 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 		if err := action.Run(ctx, job, deps); err != nil {
 			return fmt.Errorf("step %d (%s): %w", i+1, st.title, err)
 		}
-		fig := countTraffic(emu.Requests())
-		fig.wall = time.Since(stepStart)
+		fig := fmt.Sprintf("%s wall=%.1fs", emulator.Tally(emu.Requests()), time.Since(stepStart).Seconds())
 		outs := rec.Outputs
 		fmt.Fprintf(w, "    operation=%s stack=%s changes=%s\n", outs["operation"], outs["stack"], outs["changes"])
 		fmt.Fprintf(w, "    figures: %s\n", fig)
@@ -242,40 +241,6 @@ func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) erro
 	fmt.Fprintf(w, "\nFigures per step (from the emulator's request log):\n%s\n", strings.Join(figures, "\n"))
 	fmt.Fprintf(w, "Demo done in %.1fs.\n", time.Since(start).Seconds())
 	return nil
-}
-
-// traffic is what one step asked of Twilio.
-type traffic struct {
-	requests, writes, uploads, builds, deployments int
-	wall                                           time.Duration
-}
-
-func (t traffic) String() string {
-	return fmt.Sprintf("requests=%d writes=%d uploads=%d builds=%d deployments=%d wall=%.1fs",
-		t.requests, t.writes, t.uploads, t.builds, t.deployments, t.wall.Seconds())
-}
-
-// countTraffic counts a request log: uploads are Function and Asset
-// Versions (serverless-upload.twilio.com), builds and deployments the
-// successful POSTs that create them.
-func countTraffic(log []emulator.Request) traffic {
-	var t traffic
-	for _, r := range log {
-		t.requests++
-		if r.Method == http.MethodGet || r.Status >= 400 {
-			continue
-		}
-		t.writes++
-		switch {
-		case r.Host == "serverless-upload.twilio.com":
-			t.uploads++
-		case r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/Builds"):
-			t.builds++
-		case r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/Deployments"):
-			t.deployments++
-		}
-	}
-	return t
 }
 
 // printURLs prints the step's Function and Asset URLs (the urls output).

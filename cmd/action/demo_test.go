@@ -74,7 +74,7 @@ func TestDemo(t *testing.T) {
 
 	// 4. Editing one Function uploads one file and builds once.
 	for _, want := range []string{"operation=up stack=feature-greeting changes={\"update\":1}",
-		"update   twilio:serverless:Deployment app [files]", "uploads=1 builds=1 deployments=1", "app: uploading 1 files"} {
+		"update   twilio:serverless:Deployment app [files]", "uploads=1 builds=1 deployments=1", "app: uploading 1 file"} {
 		if !strings.Contains(steps[3], want) {
 			t.Errorf("step 4 lacks %q:\n%s", want, steps[3])
 		}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -195,4 +196,38 @@ func (s *Server) Reset() {
 	}
 	s.mu.Unlock()
 	s.ResetRequests()
+}
+
+// Traffic is what a request log asked of Twilio, as a deploy's cost is
+// told: every request, the writes among them (non-GET and answered below
+// 400), and of those the Serverless uploads (Function and Asset Versions,
+// on serverless-upload.twilio.com), builds and deployments.
+type Traffic struct {
+	Requests, Writes, Uploads, Builds, Deployments int
+}
+
+// Tally counts log.
+func Tally(log []Request) Traffic {
+	var t Traffic
+	for _, r := range log {
+		t.Requests++
+		if r.Method == http.MethodGet || r.Status >= 400 || r.Status < 0 {
+			continue
+		}
+		t.Writes++
+		switch {
+		case r.Host == "serverless-upload.twilio.com":
+			t.Uploads++
+		case r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/Builds"):
+			t.Builds++
+		case r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/Deployments"):
+			t.Deployments++
+		}
+	}
+	return t
+}
+
+func (t Traffic) String() string {
+	return fmt.Sprintf("requests=%d writes=%d uploads=%d builds=%d deployments=%d",
+		t.Requests, t.Writes, t.Uploads, t.Builds, t.Deployments)
 }

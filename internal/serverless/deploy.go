@@ -244,7 +244,7 @@ func (d *Deployer) upload(ctx context.Context, st *State, dir string, plan *Plan
 	if readFile == nil {
 		readFile = os.ReadFile
 	}
-	d.logf("uploading %d files", len(plan.Upload))
+	d.logf("uploading %s", count(len(plan.Upload), "file"))
 	var mu sync.Mutex
 	err = d.each(ctx, plan.Upload, func(ctx context.Context, p string) error {
 		f := byPath[p]
@@ -336,7 +336,7 @@ func (d *Deployer) each(ctx context.Context, items []string, fn func(context.Con
 // build creates a build and polls it until it ends. A failure is returned
 // as failure, filled in with the build and what Twilio says of it.
 func (d *Deployer) build(ctx context.Context, serviceSID string, spec BuildSpec, failure *BuildError) (string, error) {
-	d.logf("building %d functions and %d assets", len(spec.FunctionVersions), len(spec.AssetVersions))
+	d.logf("building %s and %s", count(len(spec.FunctionVersions), "function"), count(len(spec.AssetVersions), "asset"))
 	sid, err := d.API.CreateBuild(ctx, serviceSID, spec)
 	if err != nil {
 		return "", fmt.Errorf("create build: %w", err)
@@ -463,4 +463,12 @@ func (d *Deployer) Destroy(ctx context.Context, st *State) error {
 		return fmt.Errorf("delete service: %w", err)
 	}
 	return nil
+}
+
+// count is "1 file", "7 files": the log reads as a sentence.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -95,15 +95,8 @@ func BenchmarkDeploy100Files(b *testing.B) {
 				}
 
 				b.StopTimer()
-				for _, q := range env.Server.Requests() {
-					reqs++
-					switch {
-					case q.Method == "POST" && q.Host == serverless.UploadHost:
-						uploads++
-					case q.Method == "POST" && strings.HasSuffix(q.Path, "/Builds"):
-						builds++
-					}
-				}
+				t := emulator.Tally(env.Server.Requests())
+				reqs, uploads, builds = reqs+t.Requests, uploads+t.Uploads, builds+t.Builds
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(uploads)/float64(b.N), "uploads/op")

@@ -74,28 +74,11 @@ type stackOutputs struct {
 	URLs           map[string]string `json:"urls"`
 }
 
-// traffic counts the emulator's requests since the last reset.
-type traffic struct{ uploads, builds, deployments, writes, total int }
-
-func take(env *emulatortest.Env) traffic {
-	var tr traffic
-	for _, r := range env.Server.Requests() {
-		tr.total++
-		if r.Method == "GET" || r.Status >= 400 {
-			continue
-		}
-		tr.writes++
-		switch {
-		case r.Host == "serverless-upload.twilio.com":
-			tr.uploads++
-		case strings.HasSuffix(r.Path, "/Builds"):
-			tr.builds++
-		case strings.HasSuffix(r.Path, "/Deployments"):
-			tr.deployments++
-		}
-	}
+// take tallies the emulator's requests since the last reset, and resets.
+func take(env *emulatortest.Env) emulator.Traffic {
+	t := emulator.Tally(env.Server.Requests())
 	env.Server.ResetRequests()
-	return tr
+	return t
 }
 
 // TestPulumiCLI runs the real Pulumi CLI, YAML language host and provider
@@ -130,7 +113,7 @@ func TestPulumiCLI(t *testing.T) {
 
 	// Preview: lists the files, makes no request that writes.
 	out := pulumi("preview", "--diff")
-	if tr := take(env); tr.writes != 0 {
+	if tr := take(env); tr.Writes != 0 {
 		t.Errorf("preview wrote: %+v", tr)
 	}
 	for _, want := range []string{"/hello ", "/sms/reply ", "/index.html ", "/words.json ", "asset private "} {
@@ -141,7 +124,7 @@ func TestPulumiCLI(t *testing.T) {
 
 	// First deploy: every file uploaded once, one build, one deployment.
 	out = pulumi("up", "--yes", "--skip-preview")
-	if tr := take(env); tr.uploads != 7 || tr.builds != 1 || tr.deployments != 1 {
+	if tr := take(env); tr.Uploads != 7 || tr.Builds != 1 || tr.Deployments != 1 {
 		t.Errorf("first up: %+v\n%s", tr, out)
 	}
 	dev := outputs()
@@ -170,11 +153,11 @@ func TestPulumiCLI(t *testing.T) {
 	// Refresh reads (environment, variables) and changes nothing; then an
 	// up with no change makes no write at all.
 	out = pulumi("refresh", "--yes", "--skip-preview")
-	if tr := take(env); tr.writes != 0 {
+	if tr := take(env); tr.Writes != 0 {
 		t.Errorf("refresh wrote: %+v\n%s", tr, out)
 	}
 	out = pulumi("up", "--yes")
-	if tr := take(env); tr.writes != 0 {
+	if tr := take(env); tr.Writes != 0 {
 		t.Errorf("unchanged up wrote: %+v\n%s", tr, out)
 	}
 
@@ -189,7 +172,7 @@ func TestPulumiCLI(t *testing.T) {
 	}
 	take(env)
 	out = pulumi("up", "--yes", "--skip-preview")
-	if tr := take(env); tr.uploads != 1 || tr.builds != 1 || tr.deployments != 1 {
+	if tr := take(env); tr.Uploads != 1 || tr.Builds != 1 || tr.Deployments != 1 {
 		t.Errorf("one-change up: %+v\n%s", tr, out)
 	}
 	if o := outputs(); o.BuildSID == dev.BuildSID || o.EnvironmentSID != dev.EnvironmentSID {
@@ -215,11 +198,11 @@ func TestPulumiCLI(t *testing.T) {
 		t.Errorf("after destroying feature-x, environments = %v, want [%s]", envs, dev.EnvironmentSID)
 	}
 	pulumi("stack", "select", "dev")
-	if tr := take(env); tr.writes != 0 {
+	if tr := take(env); tr.Writes != 0 {
 		t.Errorf("selecting a stack wrote: %+v", tr)
 	}
 	out = pulumi("up", "--yes")
-	if tr := take(env); tr.writes != 0 {
+	if tr := take(env); tr.Writes != 0 {
 		t.Errorf("dev changed after feature-x was destroyed: %+v\n%s", tr, out)
 	}
 
@@ -298,7 +281,7 @@ func BenchmarkPulumiCLI100Files(b *testing.B) {
 				testenv.Pulumi(b, work, penv, "up", "--yes", "--skip-preview")
 				b.StopTimer()
 				tr := take(env)
-				uploads, builds, reqs = uploads+tr.uploads, builds+tr.builds, reqs+tr.total
+				uploads, builds, reqs = uploads+tr.Uploads, builds+tr.Builds, reqs+tr.Requests
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(uploads)/float64(b.N), "uploads/op")

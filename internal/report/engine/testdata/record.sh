@@ -55,7 +55,7 @@ rec preview-hostile preview
 # Twilio: the example program against the emulator.
 ac=AC0123456789abcdef0123456789abcdef
 tok=abcdef0123456789abcdef0123456789
-"$root/bin/twilio-emulator" -addr 127.0.0.1:0 -account-sid "$ac" -auth-token "$tok" >"$tmp/emulator.log" 2>&1 &
+"$root/bin/twilio-emulator" -strict -addr 127.0.0.1:0 -account-sid "$ac" -auth-token "$tok" >"$tmp/emulator.log" 2>&1 &
 emu=$!
 for _ in $(seq 50); do grep -q listening "$tmp/emulator.log" && break; sleep 0.1; done
 url=$(grep -o 'http://[0-9.:]*' "$tmp/emulator.log" | head -1)
