@@ -1,10 +1,15 @@
 # syntax=docker/dockerfile:1
 # The Action's image. The build stage runs scripts/tools.sh, the same script
 # CI runs on the host, so CI proves what goes in here; the final stage holds
-# only the four static binaries the Action runs.
+# only the two static binaries the Action runs (the Pulumi CLI, and ours,
+# which is the action, the provider and the YAML host by the name it is
+# started as) and the links that give ours those names.
 #
-# Base images are pinned by tag. Pin them by digest (NAME:TAG@sha256:...)
-# where digests can be looked up; they could not be where this was written.
+# Base images are pinned by tag here: no digest of golang:1.26.8 or of
+# distroless/static-debian12 could be looked up where this was written. The
+# release workflow resolves each tag to its digest, builds from NAME:TAG@
+# sha256:... and records the digests in the image's labels and the run's
+# summary.
 
 FROM golang:1.26.8 AS build
 WORKDIR /src
@@ -26,11 +31,14 @@ RUN --mount=type=cache,target=/root/.cache/go-build \
 # "worktree dirty" flag of an update without the git program.
 FROM gcr.io/distroless/static-debian12:latest
 COPY --from=build \
-    /opt/twilio-deploy/bin/action \
-    /opt/twilio-deploy/bin/pulumi-resource-twilio \
     /opt/twilio-deploy/bin/pulumi \
-    /opt/twilio-deploy/bin/pulumi-language-yaml \
+    /opt/twilio-deploy/bin/twilio-deploy \
     /opt/twilio-deploy/bin/
+# action, pulumi-resource-twilio and pulumi-language-yaml, links to
+# twilio-deploy: tools.sh keeps them alone in bin/links, and a folder's
+# COPY keeps the links in it as links (a COPY naming a link would copy the
+# file it points to, once per name).
+COPY --from=build /opt/twilio-deploy/bin/links/ /opt/twilio-deploy/bin/
 # The Pulumi CLI finds the YAML host and our provider on PATH, so nothing is
 # downloaded at run time. GitHub runs Docker actions as root: no USER line
 # (the action gives what it writes in the workspace and home back to the

@@ -37,8 +37,22 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// actionBinary builds cmd/action once per test run.
-func actionBinary(t testing.TB) string { return shippedBinary(t, ".") }
+// actionBinary builds the image's multi-call binary (cmd/twilio-deploy)
+// once per test run and returns its action link: the program the image's
+// entrypoint starts (cmd/action is the same code, built on its own).
+func actionBinary(t testing.TB) string {
+	t.Helper()
+	bin := shippedBinary(t, "../twilio-deploy")
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	link := filepath.Join(filepath.Dir(bin), "action")
+	if _, err := os.Lstat(link); err != nil {
+		if err := os.Symlink(filepath.Base(bin), link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return link
+}
 
 // shippedBinary builds the command in pkg (relative to cmd/action) once per
 // test run, as the image builds its binaries (scripts/tools.sh): static and
@@ -57,11 +71,7 @@ func shippedBinary(t testing.TB, pkg string) string {
 		}
 		buildDir = dir
 	}
-	name := filepath.Base(filepath.Clean(pkg))
-	if pkg == "." {
-		name = "action"
-	}
-	path := filepath.Join(buildDir, name)
+	path := filepath.Join(buildDir, filepath.Base(filepath.Clean(pkg)))
 	cmd := exec.Command("go", "build", "-ldflags", "-s -w", "-o", path, pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {

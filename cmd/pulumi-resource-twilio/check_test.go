@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/provider"
+	"github.com/tdeploy/twilio-deploy-action/internal/providercmd"
 	"github.com/tdeploy/twilio-deploy-action/internal/serverless"
 )
 
@@ -23,7 +24,7 @@ import (
 // the right types, unknown values, or secrets around valid values pass.
 func TestCheckTypes(t *testing.T) {
 	t.Parallel()
-	prov, err := newProvider("0.0.1", func(string) string { return "" })
+	prov, err := providercmd.New("0.0.1", func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}

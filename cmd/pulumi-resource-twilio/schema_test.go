@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/provider"
+	"github.com/tdeploy/twilio-deploy-action/internal/providercmd"
 	"github.com/tdeploy/twilio-deploy-action/internal/serverless"
 	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
 )
@@ -24,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite testdata/schema.json and docs/r
 
 func testSchema(t *testing.T) (schema.PackageSpec, []byte) {
 	t.Helper()
-	prov, err := newProvider("0.1.0", func(string) string { return "" })
+	prov, err := providercmd.New("0.1.0", func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func testSchema(t *testing.T) (schema.PackageSpec, []byte) {
 	return ps, pretty.Bytes()
 }
 
-// TestSchema compares the plugin's schema (as newProvider assembles it) with
+// TestSchema compares the plugin's schema (as providercmd.New assembles it) with
 // its golden copy and binds it with Pulumi's own schema checker.
 func TestSchema(t *testing.T) {
 	ps, got := testSchema(t)

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -36,7 +38,7 @@ func TestMain(m *testing.M) {
 
 // needNamespaces skips where the container cannot be run, and fails
 // instead on CI, which runs as root: there the contract must be proven.
-func needNamespaces(t *testing.T) {
+func needNamespaces(t testing.TB) {
 	t.Helper()
 	if err := Available(); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -56,11 +58,12 @@ var (
 // buildStage reproduces the Dockerfile's build stage as a folder: what its
 // RUN BIN=<dir> scripts/tools.sh leaves in <dir>, by running that script
 // with BIN=<stage><dir>, and /src, the build context (the repository). The
-// pinned Pulumi CLI and YAML host are seeded from bin/ with their stamp
-// files, so tools.sh finds them up to date instead of spending minutes on
-// them; everything else it builds, it builds here, so the one list of the
-// image's binaries is tools.sh plus the final stage's COPY lines.
-func buildStage(t *testing.T, df *Dockerfile) string {
+// pinned Pulumi CLI is seeded from bin/ with its stamp file, so tools.sh
+// finds it up to date instead of spending minutes on it; everything else it
+// builds (the multi-call binary and its links), it builds here, so the one
+// list of the image's binaries is tools.sh plus the final stage's COPY
+// lines.
+func buildStage(t testing.TB, df *Dockerfile) string {
 	t.Helper()
 	stageOnce.Do(func() {
 		start := time.Now()
@@ -78,11 +81,12 @@ func buildStage(t *testing.T, df *Dockerfile) string {
 		if stageErr = os.MkdirAll(dst, 0o755); stageErr != nil {
 			return
 		}
-		// Seeded from bin/ by hard link: the pinned tools with their stamps,
-		// and our binaries, which `go build` relinks only when they are not
-		// up to date (it removes a stale target before writing it, so bin/
-		// is never written through the links).
-		have := testenv.BinDir(t, "pulumi", "pulumi-language-yaml")
+		// Seeded from bin/ by hard link: the pinned CLI with its stamp, and
+		// our binaries, which `go build` relinks only when they are not up
+		// to date (tools.sh renames a new build into place, so bin/ is
+		// never written through the links); bin/'s symbolic links are
+		// tools.sh's to make.
+		have := testenv.BinDir(t, "pulumi", MultiCall)
 		entries, err := os.ReadDir(have)
 		if stageErr = err; err != nil {
 			return
@@ -111,7 +115,7 @@ func buildStage(t *testing.T, df *Dockerfile) string {
 	return stageDir
 }
 
-func readDockerfile(t *testing.T) (string, *Dockerfile) {
+func readDockerfile(t testing.TB) (string, *Dockerfile) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "Dockerfile"))
 	if err != nil {
@@ -125,7 +129,7 @@ func readDockerfile(t *testing.T) (string, *Dockerfile) {
 }
 
 // assemble builds the image of Dockerfile text in a fresh root.
-func assemble(t *testing.T, text string, stage string) (*Image, *Dockerfile, error) {
+func assemble(t testing.TB, text string, stage string) (*Image, *Dockerfile, error) {
 	t.Helper()
 	df, err := Parse(text)
 	if err != nil {
@@ -141,7 +145,7 @@ func assemble(t *testing.T, text string, stage string) (*Image, *Dockerfile, err
 // imageBinaries are the paths (relative to /) the final stage's COPY lines
 // put in the image, as the staged build resolves them: what the image's
 // root may hold as programs, and nothing else.
-func imageBinaries(t *testing.T, img *Image) []string {
+func imageBinaries(t testing.TB, img *Image) []string {
 	t.Helper()
 	exe, err := Executables(img.Root)
 	if err != nil {
@@ -161,7 +165,7 @@ const (
 // world is one job on a hosted runner: its folders, the emulator, the fake
 // GitHub, and a proxy that fails and records every request sent to it.
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	img    *Image
 	runner Runner
 	emu    *emulatortest.Env
@@ -174,7 +178,7 @@ type world struct {
 	steps   int
 }
 
-func newWorld(t *testing.T, img *Image) *world {
+func newWorld(t testing.TB, img *Image) *world {
 	t.Helper()
 	w := &world{t: t, img: img}
 	w.emu = emulatortest.New(t, func(o *emulator.Options) {
@@ -216,7 +220,7 @@ func newWorld(t *testing.T, img *Image) *world {
 	return w
 }
 
-func chownTree(t *testing.T, root string, uid, gid int) {
+func chownTree(t testing.TB, root string, uid, gid int) {
 	t.Helper()
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -231,6 +235,7 @@ func chownTree(t *testing.T, root string, uid, gid int) {
 
 type stepRun struct {
 	code           int
+	firstLine      time.Duration // from the start of the run to the action's first output
 	stdout, stderr string
 	outputs        map[string]string
 	summary        string
@@ -305,12 +310,13 @@ func (w *world) step(event, ref, baseRef string, payload any) (stepRun, error) {
 	}
 	var stdout, stderr bytes.Buffer
 	start := time.Now()
-	res, err := Run(w.t.Context(), spec, &stdout, &stderr)
+	first := &firstWrite{w: &stdout, start: start}
+	res, err := Run(w.t.Context(), spec, first, &stderr)
 	if err != nil {
 		return stepRun{}, err
 	}
-	w.t.Logf("%s %s: exit %d in %v", event, ref, res.Code, time.Since(start).Round(time.Millisecond))
-	r := stepRun{code: res.Code, stdout: stdout.String(), stderr: stderr.String()}
+	w.t.Logf("%s %s: exit %d in %v, first line after %v", event, ref, res.Code, time.Since(start).Round(time.Millisecond), first.after.Round(time.Millisecond))
+	r := stepRun{code: res.Code, firstLine: first.after, stdout: stdout.String(), stderr: stderr.String()}
 	if b, err := os.ReadFile(w.runner.OutputFile(s)); err == nil {
 		if r.outputs, err = testenv.ParseOutputFile(b); err != nil {
 			return r, err
@@ -320,6 +326,21 @@ func (w *world) step(event, ref, baseRef string, payload any) (stepRun, error) {
 		r.summary = string(b)
 	}
 	return r, nil
+}
+
+// firstWrite passes writes to w and notes when the first came, after
+// start.
+type firstWrite struct {
+	w     io.Writer
+	start time.Time
+	after time.Duration
+}
+
+func (f *firstWrite) Write(p []byte) (int, error) {
+	if f.after == 0 && len(p) > 0 {
+		f.after = time.Since(f.start)
+	}
+	return f.w.Write(p)
 }
 
 // after checks what every step must leave: nothing fetched, the image's
@@ -510,25 +531,35 @@ func TestContractBreaks(t *testing.T) {
 	text, df := readDockerfile(t)
 	stage := buildStage(t, df)
 	final := df.Final()
-	var dropped string
+	// The COPY of the multi-call binary's names, which the provider is
+	// one of: the broken image names the binary the action alone instead.
+	var linksCopy string
 	for _, c := range final.Copies {
 		for _, s := range c.Srcs {
-			if strings.HasSuffix(s, "/pulumi-resource-twilio") {
-				dropped = s
+			if strings.HasSuffix(s, "/"+LinksDir+"/") {
+				linksCopy = s + " " + c.Dst
 			}
 		}
 	}
 	entry := final.Entrypoint
+	bin := path.Dir(entry[0])
+	binary := path.Join(bin, MultiCall)
+	mustLinks := func(t *testing.T) string {
+		if linksCopy == "" || !strings.Contains(text, linksCopy) {
+			t.Fatalf("the final stage copies no .../%s/ folder on one line; update this case", LinksDir)
+		}
+		return linksCopy
+	}
 	cases := []struct {
 		name string
 		edit func(string) string
 		want string // in the problem the contract reports
 	}{
+		{"the provider and the YAML host dropped from the final stage", func(s string) string {
+			return strings.Replace(s, mustLinks(t), binary+" "+entry[0], 1)
+		}, "no language plugin 'pulumi-language-yaml' found"},
 		{"the provider dropped from the final stage", func(s string) string {
-			if dropped == "" {
-				t.Fatal("the final stage copies no .../pulumi-resource-twilio; update this case")
-			}
-			return strings.Replace(s, dropped, "", 1)
+			return strings.Replace(s, mustLinks(t), binary+" "+entry[0]+"\nCOPY --from=build "+binary+" "+path.Join(bin, "pulumi-language-yaml"), 1)
 		}, "fetched from the network"},
 		{"a USER without a passwd entry", func(s string) string {
 			return s + "\nUSER deployer\n"

@@ -73,13 +73,18 @@ func TestToolsPrograms(t *testing.T) {
 	t.Parallel()
 	repo := t.TempDir()
 	must(t, os.MkdirAll(filepath.Join(repo, "scripts"), 0o755))
-	for _, d := range []string{"cmd/one", "cmd/two", "cmd/empty"} {
+	for _, d := range []string{"cmd/one", "cmd/two", "cmd/empty", "cmd/" + MultiCall} {
 		must(t, os.MkdirAll(filepath.Join(repo, d), 0o755))
 	}
 	must(t, os.WriteFile(filepath.Join(repo, "cmd/one/main.go"), nil, 0o644))
 	must(t, os.WriteFile(filepath.Join(repo, "cmd/two/main.go"), nil, 0o644))
+	must(t, os.WriteFile(filepath.Join(repo, "cmd", MultiCall, "main.go"), []byte("package main\n\n"+
+		"var programs = map[string]func([]string) int{\n\t\"one\": nil,\n\t\"host\": nil,\n}\n"), 0o644))
 	script := "build_pinned() {\n  local name=$1\n}\n" +
 		"  build_pinned pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \"$V\"\n" +
+		"go build -o \"$BIN/.t.tmp\" ./cmd/" + MultiCall + "\n" +
+		"for name in \"${programs[@]}\"; do\n  ln -sfn " + MultiCall + " \"$BIN/.$name.tmp\"\n" +
+		"  ln -sfn " + MultiCall + " \"$BIN/links/.$name.tmp\"\ndone\n" +
 		"for dir in cmd/*/; do\n  :\ndone\n" +
 		"ln -sf one \"$BIN/provider\"\n"
 	must(t, os.WriteFile(filepath.Join(repo, "scripts/tools.sh"), []byte(script), 0o755))
@@ -87,20 +92,36 @@ func TestToolsPrograms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"one", "provider", "pulumi", "two"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"host", "one", "provider", "pulumi", MultiCall, "two"}, got); diff != "" {
 		t.Errorf("ToolsPrograms (-want +got):\n%s", diff)
 	}
+	links, err := MultiCallNames(repo)
+	if err != nil || !slices.Equal(links, []string{"host", "one"}) {
+		t.Errorf("MultiCallNames = %v, %v; want [host one]", links, err)
+	}
 
-	d, err := Parse("FROM g AS build\nRUN BIN=/b scripts/tools.sh\nFROM s\nCOPY --from=build /b/one /b/pulumi /b/\nCOPY --from=build /src/x /x\n")
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		dockerfile   string
+		names, other []string
+	}{
+		{"COPY --from=build /b/one /b/pulumi /b/\nCOPY --from=build /src/x /x\n", []string{"one", "pulumi"}, []string{"/src/x"}},
+		{"COPY --from=build /b/ /b/\n", got, nil},
+		{"COPY --from=build /b/" + MultiCall + " /b/\nCOPY --from=build /b/links/ /b/\n", []string{"host", "one", MultiCall}, nil},
+		{"COPY --from=build /b/links/host /b/\n", []string{"host"}, nil},
+	} {
+		d, err := Parse("FROM g AS build\nRUN BIN=/b scripts/tools.sh\nFROM s\n" + tc.dockerfile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, other := CopiedPrograms(d, got, links)
+		if !slices.Equal(names, tc.names) || !slices.Equal(other, tc.other) {
+			t.Errorf("CopiedPrograms of %q = %v, %v; want %v, %v", tc.dockerfile, names, other, tc.names, tc.other)
+		}
 	}
-	names, other := CopiedPrograms(d, got)
-	if !slices.Equal(names, []string{"one", "pulumi"}) || !slices.Equal(other, []string{"/src/x"}) {
-		t.Errorf("CopiedPrograms = %v, %v", names, other)
-	}
-	d, _ = Parse("FROM g AS build\nRUN BIN=/b scripts/tools.sh\nFROM s\nCOPY --from=build /b/ /b/\n")
-	if names, _ := CopiedPrograms(d, got); !slices.Equal(names, got) {
-		t.Errorf("CopiedPrograms of the whole BIN = %v, want %v", names, got)
+
+	// A multi-call binary whose names tools.sh does not link in BIN/links.
+	must(t, os.WriteFile(filepath.Join(repo, "scripts/tools.sh"), []byte("for dir in cmd/*/; do :; done\ngo build ./cmd/"+MultiCall+"\n"), 0o755))
+	if _, err := ToolsPrograms(repo); err == nil || !strings.Contains(err.Error(), "links its names in no") {
+		t.Errorf("ToolsPrograms without the links folder: %v; want an error", err)
 	}
 }

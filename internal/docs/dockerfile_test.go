@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/container"
 )
 
 // imageBin is where the image keeps its programs; the action finds the
@@ -18,8 +20,10 @@ const imageBin = "/opt/twilio-deploy/bin"
 
 // TestDockerfile checks the image recipe against the repository: the build
 // stage runs scripts/tools.sh (what CI runs), the final stage copies exactly
-// the Action, the provider, the Pulumi CLI and the YAML host, each of ours
-// has a cmd/ folder, the entrypoint is the Action, PATH holds the binaries,
+// the Pulumi CLI and our multi-call binary, whose cmd/ folder exists, and
+// the folder of the names it answers to (the Action, the provider and the
+// YAML host: TestImagePrograms checks those), the entrypoint is the
+// Action, PATH holds the binaries,
 // there is no USER line (GitHub runs Docker actions as root), and the Go
 // image matches go.mod's Go version.
 func TestDockerfile(t *testing.T) {
@@ -55,7 +59,7 @@ func TestDockerfile(t *testing.T) {
 		t.Errorf("build stage does not run BIN=%s scripts/tools.sh:\n%s", imageBin, build)
 	}
 
-	var copied []string
+	var copied, folders []string
 	var entrypoint, path string
 	for _, l := range final {
 		switch {
@@ -63,6 +67,8 @@ func TestDockerfile(t *testing.T) {
 			for _, f := range strings.Fields(l)[2:] {
 				if !strings.HasSuffix(f, "/") {
 					copied = append(copied, f)
+				} else if f != imageBin+"/" {
+					folders = append(folders, f)
 				}
 			}
 		case strings.HasPrefix(l, "ENTRYPOINT "):
@@ -78,11 +84,14 @@ func TestDockerfile(t *testing.T) {
 		}
 	}
 	sort.Strings(copied)
-	want := []string{imageBin + "/action", imageBin + "/pulumi", imageBin + "/pulumi-language-yaml", imageBin + "/pulumi-resource-twilio"}
+	want := []string{imageBin + "/pulumi", imageBin + "/" + container.MultiCall}
 	if diff := cmp.Diff(want, copied); diff != "" {
 		t.Errorf("final stage binaries (-want +got):\n%s", diff)
 	}
-	for _, ours := range []string{"action", "pulumi-resource-twilio"} {
+	if diff := cmp.Diff([]string{imageBin + "/" + container.LinksDir + "/"}, folders); diff != "" {
+		t.Errorf("final stage folders (-want +got):\n%s", diff)
+	}
+	for _, ours := range []string{container.MultiCall} {
 		if _, err := os.Stat(filepath.Join(root(t), "cmd", ours, "main.go")); err != nil {
 			t.Errorf("the image copies %s, but cmd/%s/main.go: %v", ours, ours, err)
 		}

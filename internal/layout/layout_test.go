@@ -27,9 +27,10 @@ const (
 	// events, pulumi-go-provider. Twilio only through the adapter.
 	pulumi role = "Pulumi"
 	// flow is the action's decision flow: Pulumi's events pass through
-	// it, but both adapters are handed to it by cmd/action.
+	// it, but both adapters are handed to it by internal/actioncmd.
 	flow role = "the flow"
-	// command is a main package: the wiring.
+	// command is the wiring: a main package, or the body of one that the
+	// image's multi-call binary (cmd/twilio-deploy) shares.
 	command role = "command"
 	// testSupport is imported by tests only (the emulator's test kit
 	// proves the emulator against twilio-go itself).
@@ -67,6 +68,10 @@ var roles = map[string]role{
 	"cmd/action":                     command,
 	"cmd/pulumi-resource-twilio":     command,
 	"cmd/twilio-emulator":            command,
+	"cmd/twilio-deploy":              command,
+	"internal/actioncmd":             command,
+	"internal/providercmd":           command,
+	"internal/yamlhost":              command,
 	"internal/catalog/gen":           command,
 	"internal/docs/gen":              command,
 	"internal/layout":                testSupport,
@@ -216,7 +221,7 @@ func violations(pkgs []pkg, roles map[string]role) []string {
 			out = append(out, fmt.Sprintf("%s reaches twilio-go, but not through internal/twilio", p.path))
 		}
 		if r == flow && (slices.Contains(p.deps, twilioPkg) || slices.Contains(p.deps, githubPkg)) {
-			out = append(out, fmt.Sprintf("the flow %s reaches an adapter itself; cmd/action passes them in (action.Deps)", p.path))
+			out = append(out, fmt.Sprintf("the flow %s reaches an adapter itself; internal/actioncmd passes them in (action.Deps)", p.path))
 		}
 	}
 	for path := range roles {

@@ -1,4 +1,4 @@
-package main
+package actioncmd
 
 import (
 	"context"
@@ -79,7 +79,7 @@ type demoStep struct {
 // job each event would give (the outputs and summary kept in memory) and
 // deps, the real engine and a comment poster that keeps the comment
 // instead. vars is the process environment.
-func runDemo(ctx context.Context, vars map[string]string, deps action.Deps) error {
+func runDemo(ctx context.Context, version string, vars map[string]string, deps action.Deps) error {
 	w := deps.Stdout
 	start := time.Now()
 	tmp, err := os.MkdirTemp("", "twilio-deploy-demo-")

@@ -1,4 +1,4 @@
-package main
+package actioncmd
 
 import (
 	"context"
@@ -16,7 +16,7 @@ var ldflagsVersion = regexp.MustCompile(`-X[= ]'?main\.version=([^' ]+)`)
 // printVersion runs `pulumi version` and reads the provider's version from
 // its build information (the -X main.version the build stamped), so
 // nothing has to start the plugin.
-func printVersion(ctx context.Context, w io.Writer, root string) error {
+func printVersion(ctx context.Context, w io.Writer, version, root string) error {
 	bin := filepath.Join(root, "bin")
 	fmt.Fprintf(w, "twilio-deploy-action %s\n", version)
 	out, err := exec.CommandContext(ctx, filepath.Join(bin, "pulumi"), "version").Output()
