@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,7 +140,7 @@ func benchPreview(b *testing.B, n int) {
 	b.ReportMetric((median(act)-median(sdk))*1000, "own-ms-p50")
 }
 
-// mean and median of ds, in seconds.
+// mean of ds, in seconds.
 func mean(ds []time.Duration) float64 {
 	var sum time.Duration
 	for _, d := range ds {
@@ -150,10 +149,5 @@ func mean(ds []time.Duration) float64 {
 	return sum.Seconds() / float64(len(ds))
 }
 
-func median(ds []time.Duration) float64 {
-	s := slices.Sorted(slices.Values(ds))
-	if n := len(s); n%2 == 0 {
-		return (s[n/2-1] + s[n/2]).Seconds() / 2
-	}
-	return s[len(s)/2].Seconds()
-}
+// median of ds, in seconds.
+func median(ds []time.Duration) float64 { return testenv.Median(ds).Seconds() }

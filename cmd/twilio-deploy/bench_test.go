@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
@@ -66,12 +65,7 @@ func BenchmarkStartUp(b *testing.B) {
 		}
 		version = append(version, time.Since(start))
 	}
-	b.ReportMetric(p50(provider), "provider-ms-p50")
-	b.ReportMetric(p50(host), "yaml-host-ms-p50")
-	b.ReportMetric(p50(version), "action-version-ms-p50")
-}
-
-func p50(ds []time.Duration) float64 {
-	s := slices.Sorted(slices.Values(ds))
-	return float64(s[len(s)/2]) / float64(time.Millisecond)
+	b.ReportMetric(testenv.Median(provider).Seconds()*1000, "provider-ms-p50")
+	b.ReportMetric(testenv.Median(host).Seconds()*1000, "yaml-host-ms-p50")
+	b.ReportMetric(testenv.Median(version).Seconds()*1000, "action-version-ms-p50")
 }

@@ -1,9 +1,10 @@
 package container
 
 import (
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
 )
 
 // BenchmarkImageStart runs the image's entrypoint as GitHub's runner runs
@@ -36,11 +37,6 @@ func BenchmarkImageStart(b *testing.B) {
 		first, exit = append(first, r.firstLine), append(exit, time.Since(start))
 	}
 	b.StopTimer()
-	b.ReportMetric(p50ms(first), "first-line-ms-p50")
-	b.ReportMetric(p50ms(exit), "exit-ms-p50")
-}
-
-func p50ms(ds []time.Duration) float64 {
-	s := slices.Sorted(slices.Values(ds))
-	return float64(s[len(s)/2]) / float64(time.Millisecond)
+	b.ReportMetric(testenv.Median(first).Seconds()*1000, "first-line-ms-p50")
+	b.ReportMetric(testenv.Median(exit).Seconds()*1000, "exit-ms-p50")
 }
