@@ -73,6 +73,20 @@ func outputProperties(outs []*spec.Output) map[string]schema.PropertySpec {
 	return props
 }
 
+// briefProperties are outputProperties without descriptions, for the
+// lookups of a resource whose schema describes the same fields: the
+// package schema, which the engine reads on every run, stays a quarter
+// smaller (compact JSON: 1.28 MB with them, 0.98 MB without, 0.61 MB
+// before there were lookups).
+func briefProperties(outs []*spec.Output) map[string]schema.PropertySpec {
+	props := outputProperties(outs)
+	for k, ps := range props {
+		ps.Description = ""
+		props[k] = ps
+	}
+	return props
+}
+
 // representation converts a Twilio object to the outputs, marking secret
 // fields (an account's auth token) as secrets.
 func representation(outs []*spec.Output, obj map[string]any) property.Map {
@@ -133,9 +147,9 @@ func (f getFunction) Schema() schema.FunctionSpec {
 	props[id] = schema.PropertySpec{TypeSpec: schema.TypeSpec{Type: "string"}, Description: fmt.Sprintf("The %s of the %s to read.", f.r.Catalog.IDField, f.r.Catalog.Type)}
 	required = append(required, id)
 	return schema.FunctionSpec{
-		Description: fmt.Sprintf("Reads one %s by its ID path (one request: GET `%s` on %s).", f.r.Token, f.r.Catalog.InstancePath, f.r.Catalog.Host()),
+		Description: fmt.Sprintf("Reads one %s by its ID path (one request: GET `%s` on %s); its outputs are the resource's.", f.r.Token, f.r.Catalog.InstancePath, f.r.Catalog.Host()),
 		Inputs:      &schema.ObjectTypeSpec{Type: "object", Properties: props, Required: required},
-		Outputs:     &schema.ObjectTypeSpec{Type: "object", Properties: outputProperties(readOutputs(f.r)), Required: []string{id}},
+		Outputs:     &schema.ObjectTypeSpec{Type: "object", Properties: briefProperties(readOutputs(f.r)), Required: []string{id}},
 	}
 }
 
@@ -209,7 +223,8 @@ func (f listFunction) Schema() schema.FunctionSpec {
 
 func (f listFunction) Types() map[string]schema.ComplexTypeSpec {
 	return map[string]schema.ComplexTypeSpec{f.itemType(): {ObjectTypeSpec: schema.ObjectTypeSpec{
-		Type: "object", Description: fmt.Sprintf("One %s in a list.", f.r.Token), Properties: outputProperties(readOutputs(f.r)),
+		Type: "object", Description: fmt.Sprintf("One %s in a list; its fields are the resource's outputs.", f.r.Token),
+		Properties: briefProperties(readOutputs(f.r)),
 	}}}
 }
 
