@@ -73,9 +73,9 @@ func (s *server) invoke(ctx context.Context, req p.InvokeRequest) (p.InvokeRespo
 	return p.InvokeResponse{Return: out}, nil
 }
 
-// checkArgs reports required arguments that are missing and arguments the
+// checkArgs reports required arguments that are missing, arguments the
 // function does not take (a misspelt filter would otherwise widen a list
-// silently).
+// silently) and values of the wrong type.
 func checkArgs(fs schema.FunctionSpec, args property.Map) []p.CheckFailure {
 	var fails []p.CheckFailure
 	if fs.Inputs == nil {
@@ -95,6 +95,15 @@ func checkArgs(fs schema.FunctionSpec, args property.Map) []p.CheckFailure {
 	sort.Strings(extra)
 	for _, k := range extra {
 		fails = append(fails, p.CheckFailure{Property: k, Reason: "unknown argument; see the function's inputs"})
+	}
+	// The resources' type checker, on the inputs (lookups' inputs are
+	// scalars: no named types).
+	for k, v := range args.AllStable {
+		if ps, ok := fs.Inputs.Properties[k]; ok {
+			for _, msg := range (typeChecker{}).check(k, ps.TypeSpec, v, ps.Secret) {
+				fails = append(fails, p.CheckFailure{Property: k, Reason: msg})
+			}
+		}
 	}
 	return fails
 }

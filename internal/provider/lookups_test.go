@@ -190,6 +190,7 @@ func TestInvoke(t *testing.T) {
 		{name: "no such activity", tok: byName, args: map[string]any{"workspaceSid": *ws.Sid, "friendlyName": "Lunch"}, err: `no WorkspaceActivity with friendly_name "Lunch"`},
 		{name: "missing argument", tok: byName, args: map[string]any{"friendlyName": "Available"}, fails: []string{"workspaceSid"}},
 		{name: "misspelt argument", tok: byName, args: map[string]any{"workspaceSid": *ws.Sid, "friendlyName": "x", "frendlyName": "x"}, fails: []string{"frendlyName"}},
+		{name: "wrong type", tok: "twilio:taskrouter/v1:listWorkspaceActivities", args: map[string]any{"workspaceSid": *ws.Sid, "limit": "ten"}, fails: []string{"limit"}},
 		{name: "number exactly, not in part", tok: "twilio:index:getIncomingPhoneNumber", args: map[string]any{"phoneNumber": "+15005550006"},
 			want: map[string]any{"phoneNumber": "+15005550006"}},
 		{name: "no such number", tok: "twilio:index:getIncomingPhoneNumber", args: map[string]any{"phoneNumber": "+1500555"}, err: "no IncomingPhoneNumber"},
