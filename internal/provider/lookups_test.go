@@ -8,7 +8,9 @@ import (
 	"testing"
 
 	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+	rpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	api2010 "github.com/twilio/twilio-go/rest/api/v2010"
 	taskrouter "github.com/twilio/twilio-go/rest/taskrouter/v1"
 
@@ -255,5 +257,50 @@ func TestInvoke(t *testing.T) {
 	}
 	if _, err := bare.invoke(context.Background(), p.InvokeRequest{Token: tokenType("twilio:index:getAccount"), Args: property.NewMap(nil)}); err == nil || !strings.Contains(err.Error(), "not configured") {
 		t.Errorf("unconfigured invoke: %v", err)
+	}
+}
+
+// TestInvokeOverGRPC calls lookups over the plugin's protocol: a known
+// argument reads, an unknown one (preview) comes back unknown with no
+// request, and a secret output stays secret on the wire.
+func TestInvokeOverGRPC(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t)
+	ws, err := env.RestClient().TaskrouterV1.CreateWorkspace((&taskrouter.CreateWorkspaceParams{}).SetFriendlyName("desk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	client := grpcProvider(t, Options{Resources: builtin(), Functions: allFunctions(t), Getenv: func(string) string { return "" }})
+	args := props(map[string]any{"accountSid": env.AccountSID, "apiUrl": env.URL})
+	args["authToken"] = resource.MakeSecret(resource.NewStringProperty(env.AuthToken))
+	if _, err := client.Configure(ctx, &rpc.ConfigureRequest{Args: marshal(t, args), AcceptSecrets: true}); err != nil {
+		t.Fatalf("configure: %v", err)
+	}
+	byName := "twilio:taskrouter/v1:getWorkspaceActivityByName"
+	resp, err := client.Invoke(ctx, &rpc.InvokeRequest{Tok: byName, Args: marshal(t, props(map[string]any{"workspaceSid": *ws.Sid, "friendlyName": "Offline"}))})
+	if err != nil || len(resp.Failures) > 0 {
+		t.Fatalf("invoke: %v %v", err, resp.GetFailures())
+	}
+	if out := unmarshal(t, resp.Return); out["sid"].StringValue() != *ws.DefaultActivitySid || out["available"].BoolValue() {
+		t.Errorf("Offline: %v, want %s", out, *ws.DefaultActivitySid)
+	}
+
+	n := len(env.Server.Requests())
+	unknown := resource.PropertyMap{"workspaceSid": resource.MakeComputed(resource.NewStringProperty("")), "friendlyName": resource.NewStringProperty("Offline")}
+	resp, err = client.Invoke(ctx, &rpc.InvokeRequest{Tok: byName, Args: marshal(t, unknown)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := unmarshal(t, resp.Return); !out["sid"].IsComputed() || len(env.Server.Requests()) != n {
+		t.Errorf("unknown argument: %v, %d requests", out, len(env.Server.Requests())-n)
+	}
+
+	resp, err = client.Invoke(ctx, &rpc.InvokeRequest{Tok: "twilio:index:getAccount", Args: marshal(t, resource.PropertyMap{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := unmarshal(t, resp.Return); !out["authToken"].IsSecret() {
+		t.Errorf("authToken on the wire: %v", out["authToken"])
 	}
 }
