@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -15,6 +16,7 @@ import (
 	taskrouter "github.com/twilio/twilio-go/rest/taskrouter/v1"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
 	"github.com/tdeploy/twilio-deploy-action/internal/provider/spec"
 )
@@ -302,5 +304,56 @@ func TestInvokeOverGRPC(t *testing.T) {
 	}
 	if out := unmarshal(t, resp.Return); !out["authToken"].IsSecret() {
 		t.Errorf("authToken on the wire: %v", out["authToken"])
+	}
+}
+
+// BenchmarkLookups measures each lookup against the emulator at 50 ms of
+// latency per request (Twilio's order of magnitude): time and requests
+// per call. A list of 2,500 activities shows the paging cost.
+func BenchmarkLookups(b *testing.B) {
+	env := emulatortest.New(b, func(o *emulator.Options) { o.Faults.Latency = 50 * time.Millisecond })
+	rc := env.RestClient()
+	ws, err := rc.TaskrouterV1.CreateWorkspace((&taskrouter.CreateWorkspaceParams{}).SetFriendlyName("desk"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	big, err := rc.TaskrouterV1.CreateWorkspace((&taskrouter.CreateWorkspaceParams{}).SetFriendlyName("big"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	env.Server.SetFaults(emulator.Faults{}) // set up at full speed
+	for i := range 2497 {
+		if _, err := rc.TaskrouterV1.CreateActivity(*big.Sid, (&taskrouter.CreateActivityParams{}).SetFriendlyName(fmt.Sprint("a", i))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	num, err := rc.Api.CreateIncomingPhoneNumber((&api2010.CreateIncomingPhoneNumberParams{}).SetPhoneNumber("+15005550006"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	env.Server.SetFaults(emulator.Faults{Latency: 50 * time.Millisecond})
+	s := configured(b, env)
+	finders, _ := Finders(testModel(), catalog.MustLoad())
+	s.functions, _ = indexFunctions(append(CatalogFunctions(testModel()), finders...))
+	for _, bc := range []struct {
+		name, tok string
+		args      map[string]any
+	}{
+		{"getWorkspaceActivityByName", "twilio:taskrouter/v1:getWorkspaceActivityByName", map[string]any{"workspaceSid": *ws.Sid, "friendlyName": "Available"}},
+		{"getIncomingPhoneNumber(E.164)", "twilio:index:getIncomingPhoneNumber", map[string]any{"phoneNumber": "+15005550006"}},
+		{"getAccount", "twilio:index:getAccount", map[string]any{}},
+		{"api/v2010:getIncomingPhoneNumber(sid)", "twilio:api/v2010:getIncomingPhoneNumber", map[string]any{"sid": *num.Sid}},
+		{"listWorkspaceActivities(3)", "twilio:taskrouter/v1:listWorkspaceActivities", map[string]any{"workspaceSid": *ws.Sid}},
+		{"listWorkspaceActivities(2500,limit=5000)", "twilio:taskrouter/v1:listWorkspaceActivities", map[string]any{"workspaceSid": *big.Sid, "limit": 5000.0}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			n := len(env.Server.Requests())
+			for range b.N {
+				if _, err := s.invoke(context.Background(), p.InvokeRequest{Token: tokenType(bc.tok), Args: pmap(bc.args)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(env.Server.Requests())-n)/float64(b.N), "requests/op")
+		})
 	}
 }
