@@ -202,7 +202,7 @@ func (f listFunction) Schema() schema.FunctionSpec {
 	props := map[string]schema.PropertySpec{}
 	required := parentArgs(f.r, props)
 	for _, p := range f.filters() {
-		name := spec.PropertyName(p.Name)
+		name := filterName(p.Name)
 		if _, dup := props[name]; dup {
 			continue
 		}
@@ -235,10 +235,10 @@ func (f listFunction) Invoke(ctx context.Context, api API, args spec.Values) (pr
 	}
 	form := url.Values{}
 	for _, p := range f.filters() {
-		if v, ok := args[spec.PropertyName(p.Name)]; ok && v != nil {
+		if v, ok := args[filterName(p.Name)]; ok && v != nil {
 			vs, err := queryValues(v)
 			if err != nil {
-				return property.Map{}, fmt.Errorf("%s: %w", spec.PropertyName(p.Name), err)
+				return property.Map{}, fmt.Errorf("%s: %w", filterName(p.Name), err)
 			}
 			form[p.Name] = vs
 		}
@@ -257,6 +257,19 @@ func (f listFunction) Invoke(ctx context.Context, api API, args spec.Values) (pr
 		vals[i] = property.New(representation(outs, it))
 	}
 	return property.NewMap(map[string]property.Value{"items": property.New(vals)}), nil
+}
+
+// filterName is a filter's argument name: Twilio's range filters
+// "DateCreated<" and "DateCreated>" become dateCreatedBefore and
+// dateCreatedAfter next to dateCreated.
+func filterName(param string) string {
+	switch {
+	case strings.HasSuffix(param, "<"):
+		return spec.PropertyName(strings.TrimSuffix(param, "<")) + "Before"
+	case strings.HasSuffix(param, ">"):
+		return spec.PropertyName(strings.TrimSuffix(param, ">")) + "After"
+	}
+	return spec.PropertyName(param)
 }
 
 func limitOf(args spec.Values) (int, error) {

@@ -42,6 +42,11 @@ func TestFunctionTokens(t *testing.T) {
 			t.Errorf("plural(%s) = %s, want %s", tc.in, got, tc.want)
 		}
 	}
+	for in, want := range map[string]string{"DateCreated<": "dateCreatedBefore", "DateCreated>": "dateCreatedAfter", "FriendlyName": "friendlyName"} {
+		if got := filterName(in); got != want {
+			t.Errorf("filterName(%s) = %s, want %s", in, got, want)
+		}
+	}
 	fns := allFunctions(t)
 	byTok := map[string]Function{}
 	for _, f := range fns {
@@ -86,7 +91,7 @@ func TestFunctionTokens(t *testing.T) {
 	for _, f := range fns {
 		if l, ok := f.(listFunction); ok {
 			for _, fp := range l.filters() {
-				if spec.PropertyName(fp.Name) == LimitArg {
+				if filterName(fp.Name) == LimitArg {
 					t.Errorf("%s has a filter named %s", f.Token(), LimitArg)
 				}
 			}
