@@ -23,10 +23,19 @@ func referenceDocs(ps schema.PackageSpec) map[string][]byte {
 		mod := strings.Split(tok, ":")[1]
 		modules[mod] = append(modules[mod], tok)
 	}
+	functions := map[string][]string{}
+	for tok := range ps.Functions {
+		mod := strings.Split(tok, ":")[1]
+		functions[mod] = append(functions[mod], tok)
+		if _, ok := modules[mod]; !ok {
+			modules[mod] = nil
+		}
+	}
 	names := make([]string, 0, len(modules))
 	for m := range modules {
 		names = append(names, m)
 		sort.Strings(modules[m])
+		sort.Strings(functions[m])
 	}
 	sort.Strings(names)
 
@@ -35,7 +44,7 @@ func referenceDocs(ps schema.PackageSpec) map[string][]byte {
 	fmt.Fprintf(&idx, "# Twilio provider reference\n\n")
 	fmt.Fprintf(&idx, "Generated from the provider schema (version %s); do not edit. "+
 		"Design, configuration and semantics: [../provider.md](../provider.md).\n\n", ps.Version)
-	fmt.Fprintf(&idx, "%d resource types in %d modules.\n\n", len(ps.Resources), len(names))
+	fmt.Fprintf(&idx, "%d resource types and %d functions (lookups, for `fn::invoke`) in %d modules.\n\n", len(ps.Resources), len(ps.Functions), len(names))
 	fmt.Fprintf(&idx, "## Configuration\n\n| Key | Description |\n|---|---|\n")
 	for _, k := range slices.Sorted(maps.Keys(ps.Config.Variables)) {
 		v := ps.Config.Variables[k]
@@ -45,14 +54,14 @@ func referenceDocs(ps schema.PackageSpec) map[string][]byte {
 		}
 		fmt.Fprintf(&idx, "| `twilio:%s`%s | %s |\n", k, sec, cell(v.Description))
 	}
-	fmt.Fprintf(&idx, "\n## Modules\n\n| Module | Resource types |\n|---|---|\n")
+	fmt.Fprintf(&idx, "\n## Modules\n\n| Module | Resource types | Functions |\n|---|---|---|\n")
 	for _, m := range names {
 		var links []string
 		for _, tok := range modules[m] {
 			typ := strings.Split(tok, ":")[2]
 			links = append(links, fmt.Sprintf("[%s](%s#%s)", typ, fileOf(m), strings.ToLower(typ)))
 		}
-		fmt.Fprintf(&idx, "| `%s` | %s |\n", m, strings.Join(links, ", "))
+		fmt.Fprintf(&idx, "| `%s` | %s | %d |\n", m, strings.Join(links, ", "), len(functions[m]))
 	}
 	out["README.md"] = idx.Bytes()
 
@@ -62,6 +71,7 @@ func referenceDocs(ps schema.PackageSpec) map[string][]byte {
 		for _, tok := range modules[m] {
 			writeResource(&b, tok, ps.Resources[tok], ps.Types)
 		}
+		writeFunctions(&b, functions[m], ps.Functions, ps.Types)
 		out[fileOf(m)] = b.Bytes()
 	}
 	return out
@@ -133,4 +143,29 @@ func typeName(t schema.TypeSpec, types map[string]schema.ComplexTypeSpec) string
 func cell(s string) string {
 	s = strings.ReplaceAll(s, "\n", " ")
 	return strings.ReplaceAll(s, "|", "\\|")
+}
+
+// writeFunctions lists a module's functions in one table: their inputs
+// (required ones marked *) and what they do.
+func writeFunctions(b *bytes.Buffer, toks []string, fns map[string]schema.FunctionSpec, types map[string]schema.ComplexTypeSpec) {
+	if len(toks) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n## Functions\n\nLookups for `fn::invoke`; they only read, and run in preview too.\n\n| Function | Inputs | Description |\n|---|---|---|\n")
+	for _, tok := range toks {
+		fs := fns[tok]
+		req := map[string]bool{}
+		for _, r := range fs.Inputs.Required {
+			req[r] = true
+		}
+		var ins []string
+		for _, k := range slices.Sorted(maps.Keys(fs.Inputs.Properties)) {
+			star := ""
+			if req[k] {
+				star = "*"
+			}
+			ins = append(ins, fmt.Sprintf("`%s`%s %s", k, star, typeName(fs.Inputs.Properties[k].TypeSpec, types)))
+		}
+		fmt.Fprintf(b, "| `%s` | %s | %s |\n", tok, cell(strings.Join(ins, ", ")), cell(fs.Description))
+	}
 }

@@ -46,7 +46,15 @@
 // most, 100 for Sync's; strict mode refuses more, the default gives the
 // largest page), Page and PageToken are honoured; list
 // parameters that name a property (FriendlyName, PhoneNumber, Status...)
-// filter by equality. Items are listed oldest first.
+// filter by equality, ignoring case; PhoneNumber matches a part of the
+// number, with * for any digit, as Twilio documents. Items are listed
+// oldest first.
+//
+// # TaskRouter
+//
+// A new Workspace holds the Activities Twilio creates in every one:
+// Offline and Unavailable (available false) and Available (true); Offline
+// is its default_activity and timeout_activity.
 //
 // # Accounts
 //

@@ -165,7 +165,7 @@ func filterItems(items []*object, filters map[string]any) []*object {
 			if _, isProp := o.info.props[k]; !isProp {
 				continue // not a stored property (a date range, a flag): ignore
 			}
-			if !has || !strings.EqualFold(fmt.Sprint(got), fmt.Sprint(want)) {
+			if !has || !filterMatch(k, fmt.Sprint(got), fmt.Sprint(want)) {
 				ok = false
 				break
 			}
@@ -175,4 +175,25 @@ func filterItems(items []*object, filters map[string]any) []*object {
 		}
 	}
 	return out
+}
+
+// filterMatch is how Twilio compares a filter with a field: equal, ignoring
+// case, except for a phone number, which the filter may give in part, with
+// "*" for any one digit ("You can specify partial numbers and use '*' as a
+// wildcard for any digit", IncomingPhoneNumbers' PhoneNumber).
+func filterMatch(field, got, want string) bool {
+	if field != "phone_number" {
+		return strings.EqualFold(got, want)
+	}
+	for i := 0; i+len(want) <= len(got); i++ {
+		ok := true
+		for j := 0; j < len(want) && ok; j++ {
+			g, w := got[i+j], want[j]
+			ok = g == w || (w == '*' && g >= '0' && g <= '9')
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

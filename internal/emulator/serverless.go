@@ -51,6 +51,8 @@ func (s *Server) afterCreate(c *call, o *object) *apiError {
 		o.fields["domain_base"] = strings.ToLower(fmt.Sprintf("%s-%04d", un, s.rng.IntN(10000)))
 	case tokSlEnvironment:
 		return s.newEnvironment(c, o)
+	case tokTRWorkspace:
+		return s.newWorkspace(c, o)
 	case tokSlBuild:
 		return s.newBuild(c, o)
 	case tokSlDeployment:

@@ -27,6 +27,9 @@ type Options struct {
 	// Token; none means a provider that serves none. The plugin's list is
 	// in cmd/pulumi-resource-twilio.
 	Resources []Resource
+	// Functions are the lookups the provider serves (fn::invoke), each
+	// under its Token.
+	Functions []Function
 	// Transport is the innermost HTTP transport (nil: a pooled default).
 	Transport http.RoundTripper
 
@@ -38,6 +41,7 @@ type Options struct {
 type server struct {
 	opts      Options
 	resources map[string]Resource // by token
+	functions map[string]Function // by token
 
 	mu      sync.RWMutex
 	api     API
@@ -70,7 +74,11 @@ func newServer(opts Options) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &server{opts: opts, resources: resources}, nil
+	functions, err := indexFunctions(opts.Functions)
+	if err != nil {
+		return nil, err
+	}
+	return &server{opts: opts, resources: resources, functions: functions}, nil
 }
 
 func (s *server) provider() p.Provider {
@@ -78,6 +86,7 @@ func (s *server) provider() p.Provider {
 		GetSchema: s.getSchema,
 		Configure: s.configure,
 		Check:     s.check,
+		Invoke:    s.invoke,
 		Diff: func(ctx context.Context, req p.DiffRequest) (p.DiffResponse, error) {
 			r, err := s.resource(req.Urn.Type())
 			if err != nil {
@@ -183,7 +192,7 @@ func (s *server) resourceAPI(t tokens.Type, preview bool) (Resource, API, error)
 
 func (s *server) getSchema(context.Context, p.GetSchemaRequest) (p.GetSchemaResponse, error) {
 	s.schemaOnce.Do(func() {
-		b, err := json.Marshal(packageSchema(s.opts.Version, s.opts.Resources))
+		b, err := json.Marshal(packageSchema(s.opts.Version, s.opts.Resources, s.opts.Functions...))
 		s.schema, s.schemaErr = string(b), err
 	})
 	return p.GetSchemaResponse{Schema: s.schema}, s.schemaErr

@@ -161,7 +161,7 @@ func resourceDescription(r *spec.Resource) string {
 
 // packageSchema is the provider's schema: its resources and the
 // configuration.
-func packageSchema(version string, resources []Resource) schema.PackageSpec {
+func packageSchema(version string, resources []Resource, functions ...Function) schema.PackageSpec {
 	ps := schema.PackageSpec{
 		Name:        spec.Package,
 		DisplayName: "Twilio",
@@ -194,5 +194,6 @@ func packageSchema(version string, resources []Resource) schema.PackageSpec {
 		ps.Resources[r.Token()] = r.Schema()
 		maps.Copy(ps.Types, complexTypes(r))
 	}
+	addFunctions(&ps, functions)
 	return ps
 }

@@ -55,6 +55,10 @@ func New(version string, getenv func(string) string) (p.Provider, error) {
 	if err != nil {
 		return p.Provider{}, err
 	}
+	finders, err := provider.Finders(m, c)
+	if err != nil {
+		return p.Provider{}, err
+	}
 	return provider.New(provider.Options{
 		Version: version,
 		Getenv:  getenv,
@@ -63,5 +67,6 @@ func New(version string, getenv func(string) string) (p.Provider, error) {
 			provider.Adopt{Model: m},
 			deployment.Resource(deployment.Options{}),
 		),
+		Functions: append(provider.CatalogFunctions(m), finders...),
 	})
 }
