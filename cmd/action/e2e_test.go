@@ -203,7 +203,7 @@ func (w *world) step(event, ref, baseRef string, payload any, extra ...string) s
 func (w *world) inventory(sid string) []string {
 	var out []string
 	for _, o := range w.emu.Server.Inventory(sid) {
-		if o.Token != "api/v2010:Account" {
+		if o.Token != "api/v2010:Account" && !o.Builtin {
 			out = append(out, o.Token)
 		}
 	}

@@ -222,7 +222,7 @@ func runDemo(ctx context.Context, version string, vars map[string]string, deps a
 		inv := emu.Inventory(a.SID)
 		var kinds []string
 		for _, o := range inv {
-			if o.Token != "api/v2010:Account" {
+			if o.Token != "api/v2010:Account" && !o.Builtin { // what Twilio made by itself is no deploy's
 				kinds = append(kinds, o.Token)
 			}
 		}

@@ -383,7 +383,7 @@ func (w *world) after(name string, binaries []string) []string {
 func (w *world) inventory(sid string) []string {
 	var out []string
 	for _, o := range w.emu.Server.Inventory(sid) {
-		if o.Token != "api/v2010:Account" {
+		if o.Token != "api/v2010:Account" && !o.Builtin {
 			out = append(out, o.Token)
 		}
 	}

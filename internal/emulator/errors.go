@@ -31,6 +31,8 @@ type apiError struct {
 	Message  string `json:"message"`
 	MoreInfo string `json:"more_info"`
 	Status   int    `json:"status"`
+	// Details, when Twilio gives them (Studio's validation failures).
+	Details map[string]any `json:"details,omitempty"`
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d %d: %s", e.Status, e.Code, e.Message) }

@@ -35,6 +35,10 @@ type Object struct {
 	Path   string         `json:"path"`
 	SID    string         `json:"sid"` // the instance ID (a SID, or a key/identity)
 	Fields map[string]any `json:"fields"`
+	// Builtin marks what Twilio creates by itself, not at a request (a
+	// workspace's default activities): no program's state holds it, and
+	// it goes with its parent.
+	Builtin bool `json:"builtin,omitempty"`
 }
 
 func (s *Server) record(r Request) {
@@ -124,7 +128,7 @@ func (s *Server) export(o *object) Object {
 		}
 	}
 	delete(fields, "auth_token")
-	return Object{Token: o.info.token, Host: o.info.host, Path: o.path, SID: o.id, Fields: maps.Clone(fields)}
+	return Object{Token: o.info.token, Host: o.info.host, Path: o.path, SID: o.id, Fields: maps.Clone(fields), Builtin: o.builtin}
 }
 
 const adminPrefix = "/__emulator/"

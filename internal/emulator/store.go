@@ -29,6 +29,9 @@ type object struct {
 	fields  map[string]any
 	created time.Time
 	updated time.Time
+	// builtin: Twilio made it by itself, not a request (a workspace's
+	// default activities).
+	builtin bool
 	content []byte // uploaded Serverless version content
 	ctype   string
 	ready   time.Time // a build's end

@@ -36,6 +36,7 @@ func (s *Server) newWorkspace(c *call, o *object) *apiError {
 		if e != nil {
 			return e
 		}
+		a.builtin = true
 		c.acct.store.put(a)
 		if offline == nil {
 			offline = a

@@ -1,6 +1,8 @@
 package emulator_test
 
 import (
+	"fmt"
+	"maps"
 	"testing"
 
 	api "github.com/twilio/twilio-go/rest/api/v2010"
@@ -77,5 +79,30 @@ func TestPhoneNumberFilter(t *testing.T) {
 		if err != nil || len(got) != want {
 			t.Errorf("PhoneNumber=%s: %d numbers, want %d (%v)", filter, len(got), want, err)
 		}
+	}
+}
+
+// TestBuiltinInInventory: the inventory marks a workspace's default
+// activities as Twilio's own, and only them.
+func TestBuiltinInInventory(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t)
+	c := env.RestClient().TaskrouterV1
+	ws, err := c.CreateWorkspace((&taskrouter.CreateWorkspaceParams{}).SetFriendlyName("desk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateActivity(*ws.Sid, (&taskrouter.CreateActivityParams{}).SetFriendlyName("Lunch")); err != nil {
+		t.Fatal(err)
+	}
+	builtin := map[string]bool{}
+	for _, o := range env.Server.Inventory(env.AccountSID) {
+		if o.Token == "taskrouter/v1:WorkspaceActivity" || o.Builtin {
+			builtin[fmt.Sprint(o.Fields["friendly_name"])] = o.Builtin
+		}
+	}
+	want := map[string]bool{"Offline": true, "Available": true, "Unavailable": true, "Lunch": false}
+	if !maps.Equal(builtin, want) {
+		t.Errorf("builtin by name %v; want %v", builtin, want)
 	}
 }
