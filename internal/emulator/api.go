@@ -104,7 +104,10 @@ type call struct {
 	in       *input
 	now      time.Time
 	extra    map[string]any // fields only the create response shows
-	entry    *Request       // this request's log entry
+	// transient: the create is an action whose answer is not kept
+	// (Studio's Flow Validate).
+	transient bool
+	entry     *Request // this request's log entry
 }
 
 // ignore handles parameters the operation does not define: strict mode
@@ -565,7 +568,9 @@ func (c *call) create(op *catalog.Operation, status int) *apiError {
 	if e := c.s.afterCreate(c, o); e != nil {
 		return e
 	}
-	c.acct.store.put(o)
+	if !c.transient {
+		c.acct.store.put(o)
+	}
 	out := c.s.render(o)
 	for k, v := range c.extra {
 		out[k] = v

@@ -62,10 +62,10 @@ func TestPulumiCLI(t *testing.T) {
 	pulumi("stack", "init", "dev")
 	pulumi("config", "set", "phoneNumber", number)
 
-	// Preview: not one request.
+	// Preview: not one request but the IVR flow's Flow Validate.
 	pulumi("preview", "--non-interactive")
-	if got := env.Server.Requests(); len(got) != 1 { // the number's creation above
-		t.Fatalf("preview sent requests:\n%s", summarize(got[1:]))
+	if checks, rest := preflightRequests(env.Server.Requests()[1:]); checks != 1 || len(rest) != 0 { // [0]: the number's creation above
+		t.Fatalf("preview sent %d Flow Validate requests (want 1) and:\n%s", checks, summarize(rest))
 	}
 
 	env.Server.ResetRequests()
@@ -218,6 +218,14 @@ func TestPulumiCLISubaccount(t *testing.T) {
 // returns a runner of bin/pulumi there, against env's account.
 func cliProgram(t *testing.T, env *emulatortest.Env, name string) func(args ...string) string {
 	t.Helper()
+	run, _ := cliPrograms(t, env, name)
+	return run
+}
+
+// cliPrograms is cliProgram with, beside it, a runner that returns the
+// CLI's failure instead of failing the test.
+func cliPrograms(t *testing.T, env *emulatortest.Env, name string) (run func(args ...string) string, try func(args ...string) (string, error)) {
+	t.Helper()
 	dir := t.TempDir()
 	prog, err := os.ReadFile(filepath.Join("testdata", name, "Pulumi.yaml"))
 	if err != nil {
@@ -228,5 +236,6 @@ func cliProgram(t *testing.T, env *emulatortest.Env, name string) func(args ...s
 	}
 	penv := testenv.PulumiEnv(t,
 		"TWILIO_ACCOUNT_SID="+env.AccountSID, "TWILIO_AUTH_TOKEN="+env.AuthToken, "TWILIO_API_URL="+env.URL)
-	return func(args ...string) string { return testenv.Pulumi(t, dir, penv, args...) }
+	return func(args ...string) string { return testenv.Pulumi(t, dir, penv, args...) },
+		func(args ...string) (string, error) { return testenv.TryPulumi(t, dir, penv, args...) }
 }

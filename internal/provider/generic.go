@@ -149,6 +149,9 @@ func (g generic) instancePath(path map[string]string) (string, error) {
 func (g generic) Create(ctx context.Context, api API, req p.CreateRequest) (p.CreateResponse, error) {
 	vals, secrets := toValues(req.Properties)
 	if req.DryRun {
+		if err := g.preflight(ctx, api, vals); err != nil {
+			return p.CreateResponse{}, err
+		}
 		return p.CreateResponse{Properties: g.state(nil, vals, secrets, true)}, nil
 	}
 	path, err := g.pathValues(api, vals)
@@ -393,6 +396,9 @@ func (g generic) Update(ctx context.Context, api API, req p.UpdateRequest) (p.Up
 		}
 	}
 	if req.DryRun {
+		if err := g.preflight(ctx, api, news); err != nil {
+			return p.UpdateResponse{}, err
+		}
 		return p.UpdateResponse{Properties: g.merge(req.State, news, secrets)}, nil
 	}
 	path, err := g.locate(api, req.ID, req.State)

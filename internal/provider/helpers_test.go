@@ -64,6 +64,19 @@ func urnOf(token, name string) resource.URN {
 	return resource.NewURN("dev", "proj", "", tokens.Type(token), name)
 }
 
+// preflightRequests splits a preview's requests: the preflights' reads
+// (Studio's Flow Validate) and the rest, which a preview must not send.
+func preflightRequests(reqs []emulator.Request) (checks int, rest []emulator.Request) {
+	for _, r := range reqs {
+		if r.Method == "POST" && r.Host == "studio.twilio.com" && r.Path == "/v2/Flows/Validate" {
+			checks++
+			continue
+		}
+		rest = append(rest, r)
+	}
+	return checks, rest
+}
+
 // requestsSince returns the emulator's log entries after the first n.
 func requestsSince(env *emulatortest.Env, n int) []emulator.Request {
 	all := env.Server.Requests()

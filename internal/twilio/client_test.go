@@ -104,6 +104,10 @@ func TestDecode(t *testing.T) {
 			&APIError{Status: 404, Code: 20404, Message: "not found", MoreInfo: "https://x"}},
 		{"API standards v1.0 body", &client.RestErrorV1{HttpStatusCode: 409, Code: 35001, Message: "conflict"},
 			&APIError{Status: 409, Code: 35001, Message: "conflict"}},
+		{"with details", &client.TwilioRestError{Status: 400, Code: 81022, Message: "Invalid Flow Definition",
+			Details: map[string]any{"errors": []any{map[string]any{"message": "m", "property_path": "#/states/1"}}}},
+			&APIError{Status: 400, Code: 81022, Message: "Invalid Flow Definition",
+				Details: map[string]any{"errors": []any{map[string]any{"message": "m", "property_path": "#/states/1"}}}}},
 		{"not Twilio's", plain, plain},
 	}
 	for _, tt := range tests {
@@ -135,8 +139,25 @@ func TestResponseError(t *testing.T) {
 			}
 		})
 	}
-	if got := (&APIError{Status: 404, Code: 20404, Message: "gone", MoreInfo: "https://x"}).Error(); got != "Twilio error 20404 (HTTP 404): gone (https://x)" {
-		t.Errorf("Error() = %q", got)
+	for _, tt := range []struct {
+		err  *APIError
+		want string
+	}{
+		{&APIError{Status: 404, Code: 20404, Message: "gone", MoreInfo: "https://x"}, "Twilio error 20404 (HTTP 404): gone (https://x)"},
+		{&APIError{Status: 400, Code: 81022, Message: "Invalid Flow Definition", MoreInfo: "https://y", Details: map[string]any{"errors": []any{
+			map[string]any{"message": "unknown widget type \"x\"", "property_path": "#/states/1/type"},
+			map[string]any{"message": "no path"},
+			map[string]any{"property_path": "#/no/message"},
+		}}}, `Twilio error 81022 (HTTP 400): Invalid Flow Definition: #/states/1/type: unknown widget type "x"; no path (https://y)`},
+		{&APIError{Status: 400, Code: 20001, Message: "m", Details: map[string]any{"other": 1}}, "Twilio error 20001 (HTTP 400): m"},
+	} {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q; want %q", got, tt.want)
+		}
+	}
+	withDetails := ResponseError(400, []byte(`{"code":81022,"message":"Invalid Flow Definition","details":{"errors":[{"message":"m","property_path":"#/p"}]}}`))
+	if got := withDetails.Error(); got != "Twilio error 81022 (HTTP 400): Invalid Flow Definition: #/p: m" {
+		t.Errorf("ResponseError with details: %q", got)
 	}
 }
 

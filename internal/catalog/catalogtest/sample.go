@@ -23,6 +23,9 @@ func Sample(p *catalog.Param) any {
 		}
 		return p.Enum[0]
 	}
+	if p.Name == "Definition" && p.Type == "object" {
+		return StudioFlow()
+	}
 	switch p.Type {
 	case "boolean":
 		return true
@@ -49,4 +52,17 @@ func Sample(p *catalog.Param) any {
 		return "POST"
 	}
 	return fmt.Sprintf("v-%s-%d", strings.ToLower(p.Name), seq.Add(1))
+}
+
+// StudioFlow is the smallest definition Studio accepts (the Definition of
+// studio/v2 Flow and FlowValidate): a trigger that leads nowhere.
+func StudioFlow() map[string]any {
+	return map[string]any{
+		"description":   "sample",
+		"initial_state": "Trigger",
+		"flags":         map[string]any{"allow_concurrent_calls": true},
+		"states": []any{map[string]any{
+			"name": "Trigger", "type": "trigger", "properties": map[string]any{}, "transitions": []any{},
+		}},
+	}
 }

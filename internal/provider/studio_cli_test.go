@@ -1,0 +1,82 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
+)
+
+// TestPulumiCLIStudioValidation runs a Studio flow through the real CLI:
+// the preview validates the definition with Studio's Flow Validate (one
+// request, nothing written); a definition Studio refuses fails the
+// preview, new or changed, with Studio's own failures named, and the
+// emulator keeps the deployed revision.
+func TestPulumiCLIStudioValidation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the Pulumi CLI")
+	}
+	t.Parallel()
+	env := emulatortest.New(t)
+	pulumi, try := cliPrograms(t, env, "studio")
+	pulumi("stack", "init", "dev")
+
+	validates := func() (validate, writes int) {
+		for _, r := range env.Server.Requests() {
+			switch {
+			case r.Method == "POST" && r.Path == "/v2/Flows/Validate":
+				validate++
+			case r.Method != "GET":
+				writes++
+			}
+		}
+		env.Server.ResetRequests()
+		return validate, writes
+	}
+	pulumi("preview", "--non-interactive")
+	if v, w := validates(); v != 1 || w != 0 {
+		t.Errorf("preview of a sound flow: %d Flow Validate calls, %d writes; want 1 and 0", v, w)
+	}
+
+	// A new flow Studio refuses: the preview fails; nothing is created.
+	pulumi("config", "set", "next", "goodbye")
+	out, err := try("preview", "--non-interactive")
+	if err == nil {
+		t.Fatalf("the preview of a broken flow passed:\n%s", out)
+	}
+	for _, want := range []string{"Studio refused the flow's definition", "Twilio error 81022", "#/states/1/transitions/0/next", `"goodbye"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the failed preview does not say %q:\n%s", want, out)
+		}
+	}
+	if v, w := validates(); v != 1 || w != 0 {
+		t.Errorf("failed preview: %d Flow Validate calls, %d writes; want 1 and 0", v, w)
+	}
+
+	pulumi("config", "set", "next", "done")
+	pulumi("up", "--yes", "--non-interactive")
+	flows := 0
+	for _, o := range env.Server.Inventory(env.AccountSID) {
+		if o.Token == "studio/v2:Flow" {
+			flows++
+		}
+	}
+	if flows != 1 {
+		t.Fatalf("after up: %d flows; want 1", flows)
+	}
+
+	// A change Studio refuses: the preview fails, the flow keeps its revision.
+	env.Server.ResetRequests()
+	pulumi("config", "set", "next", "goodbye")
+	if out, err := try("preview", "--non-interactive"); err == nil || !strings.Contains(out, "81022") {
+		t.Errorf("the preview of a broken change: %v\n%s", err, out)
+	}
+	if _, w := validates(); w != 0 {
+		t.Errorf("the failed preview wrote %d times", w)
+	}
+	for _, o := range env.Server.Inventory(env.AccountSID) {
+		if o.Token == "studio/v2:Flow" && (o.Fields["revision"] != float64(1) && o.Fields["revision"] != 1) {
+			t.Errorf("the flow's revision is %v after a failed preview; want 1", o.Fields["revision"])
+		}
+	}
+}
