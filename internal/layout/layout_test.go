@@ -57,6 +57,7 @@ var roles = map[string]role{
 	"internal/provider/spec":         pure,
 	"internal/report":                pure,
 	"internal/serverless":            pure,
+	"internal/studio":                pure,
 	"internal/twilio/wait":           pure,
 	"internal/twilio":                twilioAdapter,
 	"internal/github":                githubAdapter,

@@ -214,7 +214,7 @@ func TestPulumiCLISubaccount(t *testing.T) {
 	}
 }
 
-// cliProgram copies testdata/<name>/Pulumi.yaml into a temp folder and
+// cliProgram copies testdata/<name> (its Pulumi.yaml and the files it reads) into a temp folder and
 // returns a runner of bin/pulumi there, against env's account.
 func cliProgram(t *testing.T, env *emulatortest.Env, name string) func(args ...string) string {
 	t.Helper()
@@ -226,12 +226,8 @@ func cliProgram(t *testing.T, env *emulatortest.Env, name string) func(args ...s
 // CLI's failure instead of failing the test.
 func cliPrograms(t *testing.T, env *emulatortest.Env, name string) (run func(args ...string) string, try func(args ...string) (string, error)) {
 	t.Helper()
-	dir := t.TempDir()
-	prog, err := os.ReadFile(filepath.Join("testdata", name, "Pulumi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), prog, 0o644); err != nil {
+	dir := filepath.Join(t.TempDir(), name)
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", name))); err != nil {
 		t.Fatal(err)
 	}
 	penv := testenv.PulumiEnv(t,

@@ -26,6 +26,10 @@ type Function interface {
 	Invoke(ctx context.Context, api API, args spec.Values) (property.Map, error)
 }
 
+// offline marks a function that reads nothing from Twilio: it runs with
+// no API, before the provider's credentials are known.
+type offline interface{ offline() }
+
 // indexFunctions keys the functions by token; a token twice is an error.
 func indexFunctions(fns []Function) (map[string]Function, error) {
 	out := make(map[string]Function, len(fns))
@@ -56,6 +60,13 @@ func (s *server) invoke(ctx context.Context, req p.InvokeRequest) (p.InvokeRespo
 		if _, u := v.(spec.Unknown); u {
 			return p.InvokeResponse{Return: unknownOutputs(fs)}, nil
 		}
+	}
+	if _, ok := f.(offline); ok {
+		out, err := f.Invoke(ctx, nil, args)
+		if err != nil {
+			return p.InvokeResponse{}, fmt.Errorf("%s: %w", f.Token(), err)
+		}
+		return p.InvokeResponse{Return: out}, nil
 	}
 	s.mu.RLock()
 	api, unknown := s.api, s.unknown

@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
 )
 
@@ -78,5 +80,50 @@ func TestPulumiCLIStudioValidation(t *testing.T) {
 		if o.Token == "studio/v2:Flow" && (o.Fields["revision"] != float64(1) && o.Fields["revision"] != 1) {
 			t.Errorf("the flow's revision is %v after a failed preview; want 1", o.Fields["revision"])
 		}
+	}
+}
+
+// TestPulumiCLIStudioPromotion promotes the flow designed in dev
+// (testdata/studio-promote/flows/ivr.json, read with fn::readFile) into a
+// stack: its dev Function domain becomes the stack's and its Flex widget
+// gets the workflow the stack creates; the emulator's flow holds those
+// values and no dev one.
+func TestPulumiCLIStudioPromotion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the Pulumi CLI")
+	}
+	t.Parallel()
+	env := emulatortest.New(t)
+	pulumi := cliProgram(t, env, "studio-promote")
+	pulumi("stack", "init", "prod")
+	pulumi("config", "set", "functionsDomain", "twilio-app-5678-prod.twil.io")
+	pulumi("preview", "--non-interactive")
+	pulumi("up", "--yes", "--non-interactive")
+	var outs map[string]string
+	if err := json.Unmarshal([]byte(pulumi("stack", "output", "--json")), &outs); err != nil {
+		t.Fatal(err)
+	}
+	var flow *emulator.Object
+	for _, o := range env.Server.Inventory(env.AccountSID) {
+		if o.Token == "studio/v2:Flow" {
+			flow = &o
+		}
+	}
+	if flow == nil || flow.SID != outs["flowSid"] {
+		t.Fatalf("no flow %s in the emulator", outs["flowSid"])
+	}
+	b, _ := json.Marshal(flow.Fields["definition"])
+	def := string(b)
+	for _, want := range []string{`"url":"https://twilio-app-5678-prod.twil.io/voice/greet"`, `"value":"https://twilio-app-5678-prod.twil.io/hours.json"`,
+		`"workflow":"` + outs["workflowSid"] + `"`} {
+		if !strings.Contains(def, want) {
+			t.Errorf("the deployed definition lacks %s:\n%s", want, def)
+		}
+	}
+	if strings.Contains(def, "-dev.twil.io") || strings.Contains(def, "WW00000000000000000000000000000dev") {
+		t.Errorf("a dev value reached prod:\n%s", def)
+	}
+	if flow.Fields["valid"] != true {
+		t.Errorf("the deployed flow is not valid: %v", flow.Fields["errors"])
 	}
 }

@@ -67,6 +67,6 @@ func New(version string, getenv func(string) string) (p.Provider, error) {
 			provider.Adopt{Model: m},
 			deployment.Resource(deployment.Options{}),
 		),
-		Functions: append(provider.CatalogFunctions(m), finders...),
+		Functions: append(append(provider.CatalogFunctions(m), finders...), provider.FlowDefinition{}),
 	})
 }
