@@ -2,8 +2,13 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	studio "github.com/twilio/twilio-go/rest/studio/v2"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
@@ -125,5 +130,57 @@ func TestPulumiCLIStudioPromotion(t *testing.T) {
 	}
 	if flow.Fields["valid"] != true {
 		t.Errorf("the deployed flow is not valid: %v", flow.Fields["errors"])
+	}
+}
+
+// TestPulumiCLIStudioFromDev takes the flow as it is in the dev account
+// (twilio:studio/v2:getFlow through a provider of dev's credentials) and
+// deploys it, promoted, into the stack's own account: the original
+// package's "definition from another environment's flow".
+func TestPulumiCLIStudioFromDev(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the Pulumi CLI")
+	}
+	t.Parallel()
+	dev := emulator.Account{SID: "AC" + strings.Repeat("d", 32), AuthToken: strings.Repeat("e", 32)}
+	env := emulatortest.New(t, func(o *emulator.Options) {
+		o.Accounts = []emulator.Account{{SID: "AC" + strings.Repeat("a", 32), AuthToken: strings.Repeat("b", 32)}, dev}
+	})
+	def, err := os.ReadFile(filepath.Join("testdata", "studio-promote", "flows", "ivr.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d map[string]any
+	if err := json.Unmarshal(def, &d); err != nil {
+		t.Fatal(err)
+	}
+	devFlow, err := env.RestClientFor(dev.SID, dev.AuthToken).StudioV2.CreateFlow(
+		(&studio.CreateFlowParams{}).SetFriendlyName("Owl Support IVR").SetStatus("published").SetDefinition(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pulumi := cliProgram(t, env, "studio-from-dev")
+	pulumi("stack", "init", "prod")
+	pulumi("config", "set", "devAccountSid", dev.SID)
+	pulumi("config", "set", "--secret", "devAuthToken", dev.AuthToken)
+	pulumi("config", "set", "devFlowSid", *devFlow.Sid)
+	pulumi("config", "set", "functionsDomain", "twilio-app-5678-prod.twil.io")
+	pulumi("up", "--yes", "--non-interactive")
+
+	var prod []emulator.Object
+	for _, o := range env.Server.Inventory(env.AccountSID) {
+		if o.Token == "studio/v2:Flow" {
+			prod = append(prod, o)
+		}
+	}
+	if len(prod) != 1 {
+		t.Fatalf("prod holds %d flows; want 1", len(prod))
+	}
+	b, _ := json.Marshal(prod[0].Fields["definition"])
+	if !strings.Contains(string(b), `"url":"https://twilio-app-5678-prod.twil.io/voice/greet"`) || strings.Contains(string(b), "-dev.twil.io") {
+		t.Errorf("prod's definition was not promoted from dev's:\n%s", b)
+	}
+	if inv := env.Server.Inventory(dev.SID); len(inv) != 1 || inv[0].SID != *devFlow.Sid || fmt.Sprint(inv[0].Fields["revision"]) != "1" {
+		t.Errorf("dev account after the up: %+v; want its one flow, at revision 1", inv)
 	}
 }
