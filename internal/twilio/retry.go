@@ -21,7 +21,8 @@ var ErrUnknownOutcome = errors.New("the request may or may not have been applied
 // retryTransport retries what is safe to retry, with a bounded number of
 // attempts: 429 (honouring Retry-After), 502, 503 and 504 for every request
 // (Twilio did not process it), other 5xx and dropped connections only for
-// requests that are not creates.
+// requests that are not creates. A wait that would outlast the request's
+// deadline is not started: the last answer is returned instead.
 type retryTransport struct {
 	next     http.RoundTripper
 	attempts int           // total attempts, at least 1
@@ -66,10 +67,11 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if create {
 				return nil, fmt.Errorf("%w: %w", ErrUnknownOutcome, err)
 			}
-			if last {
+			wait := t.backoff(attempt)
+			if last || !fits(req.Context(), wait) {
 				return nil, err
 			}
-			if err := t.sleep(req.Context(), t.backoff(attempt)); err != nil {
+			if err := t.sleep(req.Context(), wait); err != nil {
 				return nil, err
 			}
 			continue
@@ -86,12 +88,23 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		}
 		wait = min(max(wait, 0), t.maxWait)
+		if !fits(req.Context(), wait) {
+			return resp, nil // Twilio's answer says more than a deadline exceeded would
+		}
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if err := t.sleep(req.Context(), wait); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// fits reports whether a wait of d ends before ctx's deadline: a wait
+// that cannot is not started, so the caller gets the last answer now
+// rather than a deadline exceeded later.
+func fits(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return !ok || time.Until(dl) > d
 }
 
 func (t *retryTransport) retryable(status int, create bool) bool {
