@@ -84,10 +84,11 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 		return res, fmt.Errorf("select stack %s: %w", s.Stack, err)
 	}
 	canCreate := s.Operation == event.Preview || s.Operation == event.Up
+	raced := false // the create found the stack made by another run
 	// missing handles a "no stack named" error: preview and up create the
 	// stack (and record its owner); the others report Missing.
 	missing := func(err error) (handled bool, _ error) {
-		if !auto.IsSelectStack404Error(err) || res.Created {
+		if !auto.IsSelectStack404Error(err) || res.Created || raced {
 			return false, nil
 		}
 		if !canCreate {
@@ -95,7 +96,23 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 			return true, nil
 		}
 		if st, err = auto.NewStack(ctx, s.Stack, ws); err != nil {
-			return true, cliError("create stack "+s.Stack, err)
+			if !auto.IsCreateStack409Error(err) {
+				return true, cliError("create stack "+s.Stack, err)
+			}
+			// Another run (a second push of the branch) created it between
+			// our look and our create: it is the stack this run would have
+			// found a moment later, so it is selected, checked and
+			// configured as an existing one; its lock, not this create,
+			// decides which update goes first.
+			raced = true
+			trace("stack created by another run")
+			if st, err = auto.SelectStack(ctx, s.Stack, lazyWorkspace{ws}); err != nil {
+				return true, fmt.Errorf("select stack %s: %w", s.Stack, err)
+			}
+			if err := s.checkOwner(ctx, &st); err != nil {
+				return true, err
+			}
+			return true, s.applyConfig(ctx, &st, ws)
 		}
 		res.Created = true
 		trace("stack created")
@@ -128,7 +145,7 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 		}
 		trace("owner checked")
 	}
-	if !res.Created {
+	if !res.Created && !raced { // both applied it already
 		if err := s.applyConfig(ctx, &st, ws); err != nil {
 			if handled, herr := missing(err); !handled {
 				return res, err
