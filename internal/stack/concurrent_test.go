@@ -1,0 +1,103 @@
+package stack
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
+	"github.com/tdeploy/twilio-deploy-action/internal/event"
+	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
+)
+
+// beforeInit runs hook once, just before the first `pulumi stack init` it
+// is asked for: the moment between a run's "no such stack" and its create,
+// where another run creating the same stack makes the create fail.
+type beforeInit struct {
+	auto.PulumiCommand
+	once sync.Once
+	hook func()
+}
+
+func (c *beforeInit) Run(ctx context.Context, workdir string, stdin io.Reader, out, errOut []io.Writer,
+	env []string, args ...string,
+) (string, string, int, error) {
+	var words []string
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			words = append(words, a)
+		}
+	}
+	if len(words) >= 2 && words[0] == "stack" && words[1] == "init" {
+		c.once.Do(c.hook)
+	}
+	return c.PulumiCommand.Run(ctx, workdir, stdin, out, errOut, env, args...)
+}
+
+// concurrentRuns is two checkouts of one program deploying one stack to
+// one account through one file:// backend: two workflow runs of a branch.
+func concurrentRuns(t *testing.T, emu *emulatortest.Env) (cmd auto.PulumiCommand, a, b Settings) {
+	t.Helper()
+	root := filepath.Dir(testenv.BinDir(t, testenv.PulumiTools...))
+	cmd, err := NewCommand(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := envMap(testenv.PulumiEnv(t, "TWILIO_ACCOUNT_SID="+emu.AccountSID, "TWILIO_AUTH_TOKEN="+emu.AuthToken, "TWILIO_API_URL="+emu.URL))
+	a = Settings{WorkDir: copyExample(t), Stack: "main", Branch: "main", CheckOwner: true, Env: env, Operation: event.Up,
+		Config: []ConfigValue{{Key: "greeting", Value: "hello"}, {Key: "pin", Value: "s3cr3t-pin", Secret: true}}}
+	b = a
+	b.WorkDir = copyExample(t)
+	return cmd, a, b
+}
+
+// TestRunCreateRace: a run that finds no stack and then loses the create
+// to another run selects the stack the other made, as if it had found it,
+// instead of failing with "stack ... already exists". The other run is
+// started in the gap (through the command seam), so the race is certain.
+func TestRunCreateRace(t *testing.T) {
+	t.Parallel()
+	emu := emulatortest.New(t)
+	cmd, a, b := concurrentRuns(t, emu)
+	ctx := t.Context()
+	var (
+		resB Result
+		errB error
+	)
+	raced := &beforeInit{PulumiCommand: cmd, hook: func() { resB, errB = Run(ctx, cmd, b) }}
+	var evs []events.EngineEvent
+	resA, errA := Run(ctx, raced, a, func(e events.EngineEvent) { evs = append(evs, e) })
+	if errB != nil || !resB.Created {
+		t.Fatalf("the winner: %+v, %v", resB, errB)
+	}
+	if errA != nil {
+		t.Fatalf("the run that lost the create: %v", errA)
+	}
+	if resA.Created {
+		t.Errorf("the loser says it created the stack: %+v", resA)
+	}
+	if n := changes(event.Up, evs); len(n) != 0 {
+		t.Errorf("the loser's up on the winner's stack changed %v, want nothing", n)
+	}
+	if got := inventoryTokens(emu); len(got) != 3 {
+		t.Errorf("inventory = %v, want the program's 3 resources once", got)
+	}
+	tags := testenv.Pulumi(t, a.WorkDir, envList(a.Env), "stack", "tag", "get", OwnerTag, "--stack", "main")
+	if strings.TrimSpace(tags) != "main" {
+		t.Errorf("owner tag = %q", tags)
+	}
+}
+
+func envList(m map[string]string) []string {
+	var out []string
+	for k, v := range m {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
