@@ -2,8 +2,15 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -91,6 +98,88 @@ func TestRunCreateRace(t *testing.T) {
 	tags := testenv.Pulumi(t, a.WorkDir, envList(a.Env), "stack", "tag", "get", OwnerTag, "--stack", "main")
 	if strings.TrimSpace(tags) != "main" {
 		t.Errorf("owner tag = %q", tags)
+	}
+}
+
+// TestRunLocked: an up while another run's up holds the stack fails with a
+// LockedError that says another run holds it, that `pulumi cancel` would
+// break that run, and points to the concurrency advice; the other run is
+// not disturbed. The other run is held inside its first create (a proxy
+// in front of the emulator), so its lock is certain.
+func TestRunLocked(t *testing.T) {
+	t.Parallel()
+	emu := emulatortest.New(t)
+	target, err := url.Parse(emu.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			once.Do(func() { close(held); <-release })
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	cmd, a, b := concurrentRuns(t, emu)
+	b.Env = maps.Clone(b.Env)
+	b.Env["TWILIO_API_URL"] = srv.URL
+	ctx := t.Context()
+	errB := make(chan error, 1)
+	bDone := make(chan struct{})
+	go func() { defer close(bDone); _, err := Run(ctx, cmd, b); errB <- err }()
+	// On a failure, b is let go and waited for before its folders go.
+	t.Cleanup(func() { closeOnce(release); <-bDone })
+	select {
+	case <-held:
+	case err := <-errB:
+		t.Fatalf("the first run ended before its first create: %v", err)
+	}
+	var evs []events.EngineEvent
+	_, err = Run(ctx, cmd, a, func(e events.EngineEvent) { evs = append(evs, e) })
+	closeOnce(release)
+	for _, e := range evs {
+		if d := e.DiagnosticEvent; d != nil {
+			t.Logf("diagnostic %s: %s", d.Severity, d.Message)
+		}
+	}
+	var ce0 *CLIError
+	if errors.As(err, &ce0) {
+		t.Logf("stderr: %s", ce0.Stderr)
+	}
+	var le *LockedError
+	if !errors.As(err, &le) {
+		t.Fatalf("up of a locked stack: %v, want a *LockedError", err)
+	}
+	t.Logf("the message: %v", err)
+	for _, want := range []string{"another run", "main", "pulumi cancel", "concurrency"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	var ce *CLIError
+	if !errors.As(err, &ce) || !strings.Contains(ce.Stderr, "currently locked") {
+		t.Errorf("the CLI's own output is gone: %v", err)
+	}
+	if err := <-errB; err != nil {
+		t.Fatalf("the run holding the stack: %v", err)
+	}
+	if got := inventoryTokens(emu); !slices.Contains(got, "sync/v1:Service") || len(got) != 3 {
+		t.Errorf("inventory = %v", got)
+	}
+}
+
+var closeMu sync.Mutex
+
+func closeOnce(c chan struct{}) {
+	closeMu.Lock()
+	defer closeMu.Unlock()
+	select {
+	case <-c:
+	default:
+		close(c)
 	}
 }
 

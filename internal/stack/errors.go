@@ -68,8 +68,33 @@ func cliError(what string, err error) error {
 	if !errors.As(err, &re) {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	return &CLIError{Command: what, Lines: stderrLines(re.stderr), Stderr: re.stderr, err: err}
+	ce = &CLIError{Command: what, Lines: stderrLines(re.stderr), Stderr: re.stderr, err: err}
+	if locked(re.stderr) {
+		return &LockedError{CLIError: ce}
+	}
+	return ce
 }
+
+// locked reports whether the CLI stopped on another update's lock: a
+// file:// or cloud-storage backend's lock file, or Pulumi Cloud's 409 (the
+// texts the Automation API's IsConcurrentUpdateError looks for).
+func locked(stderr string) bool {
+	return strings.Contains(stderr, "the stack is currently locked by") ||
+		strings.Contains(stderr, "[409] Conflict: Another update is currently in progress.")
+}
+
+// LockedError is an operation refused because another run holds the stack.
+// Pulumi's own advice, `pulumi cancel`, breaks that run if it is alive, so
+// the message says what to do instead. The CLI's lines stay in CLIError.
+type LockedError struct{ *CLIError }
+
+func (e *LockedError) Error() string {
+	return e.Command + " failed: another run holds the stack (Pulumi's lock); wait for it to end and run this job again. " +
+		"Do not run `pulumi cancel` while that run is alive: it breaks that run's update. " +
+		"A workflow `concurrency:` group per branch queues the runs instead (see the README, \"Concurrent runs\")"
+}
+
+func (e *LockedError) Unwrap() error { return e.CLIError }
 
 // stderrLines picks what the CLI said about its failure: the "error:"
 // lines (without the prefix); else, when it wrote no such line, every
