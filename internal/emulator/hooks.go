@@ -35,6 +35,8 @@ func (s *Server) afterCreate(c *call, o *object) *apiError {
 		return newFlow(o)
 	case tokStudioValidate:
 		return validateOnly(c, o)
+	case tokFlexRelease:
+		return newRelease(c, o)
 	case tokSlBuild:
 		return s.newBuild(c, o)
 	case tokSlDeployment:
