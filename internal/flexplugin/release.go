@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
@@ -165,19 +166,26 @@ func release(ctx context.Context, api provider.API, w *releaseWire, name string)
 	return nil
 }
 
-// liveConfiguration is the configuration of the account's active release
-// (Twilio's latest release is the active one), "" when there is none.
+// liveConfiguration is the configuration of the account's active
+// release, the latest one (Twilio keeps one active: each release replaces
+// the one before), "" when there is none. Releases are read whole: the
+// latest by date_created, the last listed of those created in the same
+// second.
 func liveConfiguration(ctx context.Context, api provider.API) (string, error) {
-	got, err := api.Do(ctx, provider.Request{Method: http.MethodGet, Host: flexHost, Path: "/v1/PluginService/Releases", Form: url.Values{"PageSize": {"1"}}})
-	if err != nil {
-		return "", fmt.Errorf("find the active plugin release: %w", err)
+	var latest, sid string
+	for r, err := range twilio.Items(ctx, api, provider.Request{Host: flexHost, Path: "/v1/PluginService/Releases"}, "releases", twilio.MaxPageSize) {
+		if err != nil {
+			return "", fmt.Errorf("find the active plugin release: %w", err)
+		}
+		created, _ := r["date_created"].(string)
+		if t, err := time.Parse(time.RFC3339, created); err == nil {
+			created = t.UTC().Format(time.RFC3339)
+		}
+		if created >= latest {
+			latest = created
+			sid, _ = r["configuration_sid"].(string)
+		}
 	}
-	rels, _ := got["releases"].([]any)
-	if len(rels) == 0 {
-		return "", nil
-	}
-	r, _ := rels[0].(map[string]any)
-	sid, _ := r["configuration_sid"].(string)
 	return sid, nil
 }
 

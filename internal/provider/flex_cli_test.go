@@ -38,6 +38,9 @@ func TestPulumiCLIFlexPlugin(t *testing.T) {
 	take := func(step string) counts {
 		c := counts{Traffic: emulator.Tally(env.Server.Requests())}
 		for _, r := range env.Server.Requests() {
+			if testing.Verbose() {
+				t.Logf("  %s %s %s %d", r.Method, r.Host, r.Path, r.Status)
+			}
 			if r.Method != "POST" || r.Status >= 400 {
 				continue
 			}
@@ -58,7 +61,7 @@ func TestPulumiCLIFlexPlugin(t *testing.T) {
 		return c
 	}
 	type outs struct {
-		Version, PluginVersionSid, PluginUrl, ConfigurationSid, ReleaseSid string
+		Version, PluginSid, PluginVersionSid, PluginUrl, ConfigurationSid, ReleaseSid string
 	}
 	outputs := func() outs {
 		var o outs
@@ -67,6 +70,10 @@ func TestPulumiCLIFlexPlugin(t *testing.T) {
 		}
 		return o
 	}
+	// What the account ran before this stack: another plugin's release,
+	// which destroy releases again.
+	before := preexistingRelease(t, env)
+	env.Server.ResetRequests()
 	pulumi("stack", "init", "dev")
 	pulumi("preview", "--non-interactive")
 	if c := take("preview"); c.Writes != 0 {
@@ -74,6 +81,12 @@ func TestPulumiCLIFlexPlugin(t *testing.T) {
 	}
 	pulumi("up", "--yes", "--skip-preview", "--non-interactive")
 	c := take("first up")
+	// 13 is the least (service, environment, 2 Assets, 2 uploads, build,
+	// its status, deployment, plugin, version, configuration, release);
+	// the deployer's 3 look-ups and the active release's make 17.
+	if c.Requests > 17 {
+		t.Errorf("first up: %d requests, want at most 17", c.Requests)
+	}
 	if c.Uploads != 2 || c.Builds != 1 || c.versions != 1 || c.configs != 1 || c.releases != 1 {
 		t.Errorf("first up: %+v; want 2 uploads (bundle, map), 1 build, 1 version, 1 configuration, 1 release", c)
 	}
@@ -87,8 +100,8 @@ func TestPulumiCLIFlexPlugin(t *testing.T) {
 	}
 
 	pulumi("up", "--yes", "--skip-preview", "--non-interactive")
-	if c := take("unchanged up"); c.Writes != 0 {
-		t.Errorf("unchanged up wrote: %+v", c)
+	if c := take("unchanged up"); c.Requests != 0 {
+		t.Errorf("unchanged up made requests: %+v", c)
 	}
 
 	bundle := filepath.Join(dir, "agent-tools", "build", "plugin-agent-tools.js")
@@ -97,6 +110,9 @@ func TestPulumiCLIFlexPlugin(t *testing.T) {
 	}
 	pulumi("up", "--yes", "--skip-preview", "--non-interactive")
 	c = take("changed bundle")
+	if c.Requests > 11 {
+		t.Errorf("changed bundle: %d requests, want at most 11", c.Requests)
+	}
 	// The new version's bundle and its source map, at the version's path.
 	if c.Uploads != 2 || c.Builds != 1 || c.versions != 1 || c.configs != 1 || c.releases != 1 {
 		t.Errorf("changed bundle: %+v; want 2 uploads, 1 build, 1 version, 1 configuration, 1 release", c)
@@ -111,16 +127,30 @@ func TestPulumiCLIFlexPlugin(t *testing.T) {
 
 	pulumi("destroy", "--yes", "--skip-preview", "--non-interactive")
 	c = take("destroy")
-	// Two versions, the plugin and the first configuration archived (the
-	// live one stays released: there was nothing before it).
-	if c.archives != 4 {
-		t.Errorf("destroy: %d archives, want 4: %+v", c.archives, c)
+	// The configuration live before is released again; both of the
+	// stack's configurations, both versions and the plugin are archived.
+	if c.releases != 1 || c.archives != 5 {
+		t.Errorf("destroy: %+v; want 1 release, 5 archives", c)
+	}
+	if live := activeRelease(t, env); live["configuration_sid"] != before {
+		t.Errorf("after destroy the active release is %v, want the configuration live before, %s", live, before)
+	}
+	versions, err := env.RestClient().FlexV1.ListPluginVersion(first.PluginSid, &flex.ListPluginVersionParams{})
+	if err != nil || len(versions) != 2 {
+		t.Fatalf("versions after destroy: %d, %v", len(versions), err)
+	}
+	for _, v := range versions {
+		if v.Archived == nil || !*v.Archived {
+			t.Errorf("version %v not archived after destroy", *v.Version)
+		}
 	}
 }
 
-// activeRelease is the account's latest release, as Twilio lists it.
+// activeRelease is the account's latest release, as Twilio lists it; its
+// requests are not counted.
 func activeRelease(t *testing.T, env *emulatortest.Env) map[string]any {
 	t.Helper()
+	defer env.Server.ResetRequests()
 	rels, err := env.RestClient().FlexV1.ListPluginRelease(&flex.ListPluginReleaseParams{})
 	if err != nil || len(rels) == 0 {
 		t.Fatalf("no release: %v", err)
@@ -130,4 +160,29 @@ func activeRelease(t *testing.T, env *emulatortest.Env) map[string]any {
 		sid = *last.ConfigurationSid
 	}
 	return map[string]any{"configuration_sid": sid, "count": len(rels)}
+}
+
+// preexistingRelease makes what the Flex plugins CLI would have: a plugin,
+// a version, a configuration of it, released; it returns the configuration.
+func preexistingRelease(t *testing.T, env *emulatortest.Env) string {
+	t.Helper()
+	api := env.RestClient().FlexV1
+	pl, err := api.CreatePlugin((&flex.CreatePluginParams{}).SetUniqueName("crm-panel"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := api.CreatePluginVersion(*pl.Sid, (&flex.CreatePluginVersionParams{}).SetVersion("0.9.0").
+		SetPluginUrl("https://example.twil.io/plugins/crm-panel/0.9.0/bundle.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := api.CreatePluginConfiguration((&flex.CreatePluginConfigurationParams{}).SetName("crm").
+		SetPlugins([]any{map[string]any{"plugin_version": *v.Sid, "phase": 3}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.CreatePluginRelease((&flex.CreatePluginReleaseParams{}).SetConfigurationId(*cfg.Sid)); err != nil {
+		t.Fatal(err)
+	}
+	return *cfg.Sid
 }
