@@ -170,6 +170,7 @@ type version struct {
 	Version string `json:"version"`
 	SID     string `json:"sid"`
 	URL     string `json:"url"`
+	Private bool   `json:"private,omitempty"`
 }
 
 func (pl *Plugin) dir(path string) string {
@@ -318,6 +319,10 @@ func (pl *Plugin) apply(ctx context.Context, api provider.API, w pluginWire, old
 		}
 	}
 	if i := slices.IndexFunc(st.Versions, func(v version) bool { return v.Version == b.Version }); i >= 0 {
+		if st.Versions[i].Private != w.Private {
+			return w, fmt.Errorf("plugin %s: version %s exists with private=%v, and Twilio's versions are immutable: "+
+				"to change private, bump the version in package.json", w.Name, b.Version, st.Versions[i].Private)
+		}
 		w.PluginVersionSID, w.PluginURL = st.Versions[i].SID, st.Versions[i].URL
 		return w, nil // immutable and already there: nothing to write
 	}
@@ -385,7 +390,7 @@ func (pl *Plugin) apply(ctx context.Context, api provider.API, w pluginWire, old
 		return w, fmt.Errorf("create version %s of plugin %s: %w", b.Version, w.Name, err)
 	}
 	sid, _ := got["sid"].(string)
-	st.Versions = append(st.Versions, version{Version: b.Version, SID: sid, URL: pluginURL})
+	st.Versions = append(st.Versions, version{Version: b.Version, SID: sid, URL: pluginURL, Private: w.Private})
 	w.PluginVersionSID, w.PluginURL = sid, pluginURL
 	return w, nil
 }
