@@ -113,8 +113,9 @@ func (*Plugin) Schema() schema.ResourceSpec {
 	inputs := map[string]schema.PropertySpec{
 		"path": {TypeSpec: str, Description: "The plugin's build folder (relative to the program): one `plugin-<name>.js` and its `.map`; " +
 			"package.json's version is read from the folder or its parent."},
-		"name":        {TypeSpec: str, WillReplaceOnChanges: true, Description: "The Flex plugin's unique name (defaults to <name> of plugin-<name>.js)."},
-		"private":     {TypeSpec: boolean, Description: "Whether the bundle needs Flex's authorization (a protected Asset); default false."},
+		"name": {TypeSpec: str, WillReplaceOnChanges: true, Description: "The Flex plugin's unique name (defaults to <name> of plugin-<name>.js)."},
+		"private": {TypeSpec: boolean, Description: "Whether the bundle needs Flex's authorization (a protected Asset); default false. " +
+			"A version's private is fixed: changing it needs a new version (bump package.json's version)."},
 		"changelog":   {TypeSpec: str, Description: "The changelog of a new version."},
 		"description": {TypeSpec: str, Description: "The plugin's description."},
 		"serviceName": {TypeSpec: str, WillReplaceOnChanges: true, Description: "The Serverless service hosting the bundles (default `flex-plugins`); each plugin has an environment of it."},
