@@ -108,6 +108,13 @@ func TestPulumiCLIFlexPlugin(t *testing.T) {
 	if err := os.WriteFile(bundle, []byte("(function(){window.agentTools=\"v2\";})();\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The preview names the new version and writes nothing.
+	if out := pulumi("preview", "--diff", "--non-interactive"); !strings.Contains(out, "version") || !strings.Contains(out, first.Version) {
+		t.Errorf("the preview of a changed bundle does not show the version change:\n%s", out)
+	}
+	if c := take("preview of the change"); c.Writes != 0 {
+		t.Errorf("preview wrote: %+v", c)
+	}
 	pulumi("up", "--yes", "--skip-preview", "--non-interactive")
 	c = take("changed bundle")
 	if c.Requests > 11 {
