@@ -319,6 +319,7 @@ func TestReadmeProgram(t *testing.T) {
 // handWrittenTypes are the provider's resources that are not catalog types.
 var handWrittenTypes = map[string]bool{
 	"twilio:serverless:Deployment": true, "twilio:index:AdoptedResource": true, "twilio:index:Subaccount": true,
+	"twilio:flex:Plugin": true, "twilio:flex:Release": true,
 }
 
 func checkProgram(t *testing.T, model *spec.Model, program string) {

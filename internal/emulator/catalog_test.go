@@ -122,6 +122,14 @@ type creator struct {
 	acct string
 	// lastValues are the path values of the last instance created per token.
 	lastValues map[string]map[string]string
+	// lastIDs are the IDs of the last instance created per token.
+	lastIDs map[string]string
+}
+
+// refersTo are body parameters that must name an instance of another
+// token (Twilio answers 404 otherwise): the last one created.
+var refersTo = map[string]map[string]string{
+	"flex/v1:PluginRelease": {"ConfigurationId": "flex/v1:PluginConfiguration"},
 }
 
 func newCreator(c *apiClient, cat *catalog.Catalog) *creator {
@@ -175,6 +183,9 @@ func (cr *creator) create(r *catalog.Resource) (map[string]any, string, error) {
 		}
 	}
 	form, js := requiredParams(r.Create, extra...)
+	for param, tok := range refersTo[r.Token()] {
+		form.Set(param, cr.lastIDs[tok])
+	}
 	var body any
 	if r.Create.Body == "json" {
 		body = js
@@ -191,6 +202,10 @@ func (cr *creator) create(r *catalog.Resource) (map[string]any, string, error) {
 	if r.IDField != "" {
 		id = fmt.Sprint(out[r.IDField])
 	}
+	if cr.lastIDs == nil {
+		cr.lastIDs = map[string]string{}
+	}
+	cr.lastIDs[r.Token()] = id
 	return out, id, nil
 }
 

@@ -6,7 +6,7 @@ import (
 )
 
 // The product rules beyond plain CRUD, by token: Serverless (serverless.go),
-// TaskRouter (taskrouter.go), Studio (studio.go), API keys.
+// TaskRouter (taskrouter.go), Studio (studio.go), Flex plugins (flex.go), API keys.
 
 // afterCreate applies product rules to a new object before it is stored.
 func (s *Server) afterCreate(c *call, o *object) *apiError {
@@ -35,6 +35,8 @@ func (s *Server) afterCreate(c *call, o *object) *apiError {
 		return newFlow(o)
 	case tokStudioValidate:
 		return validateOnly(c, o)
+	case tokFlexPlugin, tokFlexVersion, tokFlexConfiguration, tokFlexRelease:
+		return c.newFlexObject(o)
 	case tokSlBuild:
 		return s.newBuild(c, o)
 	case tokSlDeployment:
@@ -53,6 +55,9 @@ func (s *Server) afterCreate(c *call, o *object) *apiError {
 func (s *Server) beforeUpdate(c *call, o *object, fields map[string]any) *apiError {
 	if o.info.token == tokStudioFlow {
 		return updateFlow(o, fields)
+	}
+	if _, ok := flexArchives[o.info.token]; ok {
+		return c.archiveFlex(o, fields)
 	}
 	return nil
 }

@@ -64,6 +64,7 @@ var roles = map[string]role{
 	"internal/provider":              pulumi,
 	"internal/report/engine":         pulumi,
 	"internal/serverless/deployment": pulumi,
+	"internal/flexplugin":            pulumi,
 	"internal/stack":                 pulumi,
 	"internal/action":                flow,
 	"cmd/action":                     command,

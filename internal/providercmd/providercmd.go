@@ -14,6 +14,7 @@ import (
 	p "github.com/pulumi/pulumi-go-provider"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
+	"github.com/tdeploy/twilio-deploy-action/internal/flexplugin"
 	"github.com/tdeploy/twilio-deploy-action/internal/provider"
 	"github.com/tdeploy/twilio-deploy-action/internal/provider/spec"
 	"github.com/tdeploy/twilio-deploy-action/internal/serverless/deployment"
@@ -66,6 +67,8 @@ func New(version string, getenv func(string) string) (p.Provider, error) {
 			provider.Subaccount{},
 			provider.Adopt{Model: m},
 			deployment.Resource(deployment.Options{}),
+			flexplugin.NewPlugin(flexplugin.PluginOptions{}),
+			flexplugin.Release{},
 		),
 		Functions: append(append(provider.CatalogFunctions(m), finders...), provider.FlowDefinition{}),
 	})

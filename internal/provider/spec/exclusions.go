@@ -81,7 +81,7 @@ var Excluded = map[string]string{
 	"flex/v1:InteractionChannelInteractionTransfer": "action: transfers a live interaction",
 	"flex/v1:InteractionChannelInvite":              "action: invites an agent to a live interaction",
 	"flex/v1:InteractionChannelParticipant":         "runtime: participant of a live interaction",
-	"flex/v1:PluginRelease":                         "action: activates a plugin configuration (a release is an event, not state)",
+	"flex/v1:PluginRelease":                         "action: activates a plugin configuration; twilio:flex:Release (internal/flexplugin) models the release as state",
 	"flex/v1:WebChannel":                            "runtime: starts a web chat",
 	"flex/v2:WebChannel":                            "runtime: starts a web chat (no instance path)",
 

@@ -1,0 +1,2 @@
+(function(){window.agentTools="v1";})();
+//# sourceMappingURL=plugin-agent-tools.js.map
