@@ -134,63 +134,17 @@ type wireVersion struct {
 	VersionSID  string `json:"versionSid"`
 }
 
-// plain turns a property value into plain Go values for JSON; ok is false
-// when some part is not known yet (preview).
-func plain(v property.Value) (any, bool) {
-	switch {
-	case v.IsComputed():
-		return nil, false
-	case v.IsNull():
-		return nil, true
-	case v.IsString():
-		return v.AsString(), true
-	case v.IsNumber():
-		return v.AsNumber(), true
-	case v.IsBool():
-		return v.AsBool(), true
-	case v.IsArray():
-		out, known := []any{}, true
-		for _, e := range v.AsArray().AsSlice() {
-			x, ok := plain(e)
-			known = known && ok
-			out = append(out, x)
-		}
-		return out, known
-	case v.IsMap():
-		out, known := map[string]any{}, true
-		for k, e := range v.AsMap().All {
-			x, ok := plain(e)
-			known = known && ok
-			out[k] = x
-		}
-		return out, known
-	}
-	return nil, true
-}
-
 func decode(m property.Map) (wire, bool, error) {
-	x, known := plain(property.New(m))
-	b, err := json.Marshal(x)
-	if err != nil {
-		return wire{}, false, err
-	}
 	var w wire
-	if err := json.Unmarshal(b, &w); err != nil {
-		return wire{}, false, fmt.Errorf("decode properties: %w", err)
-	}
-	return w, known, nil
+	known, err := provider.DecodeProperties(m, &w)
+	return w, known, err
 }
 
 func encode(w wire) (property.Map, error) {
-	b, err := json.Marshal(w)
+	m, err := provider.EncodeProperties(w)
 	if err != nil {
 		return property.Map{}, err
 	}
-	var x map[string]any
-	if err := json.Unmarshal(b, &x); err != nil {
-		return property.Map{}, err
-	}
-	m := toValue(x).AsMap()
 	// Variable values may be secrets, from the program or from .env.
 	if vars, ok := m.GetOk("variables"); ok {
 		m = m.Set("variables", vars.WithSecret(true))
@@ -209,31 +163,6 @@ func keepSecrets(m, from property.Map) property.Map {
 		}
 	}
 	return m
-}
-
-// toValue is the inverse of plain for JSON-decoded values.
-func toValue(x any) property.Value {
-	switch x := x.(type) {
-	case map[string]any:
-		m := make(map[string]property.Value, len(x))
-		for k, e := range x {
-			m[k] = toValue(e)
-		}
-		return property.New(m)
-	case []any:
-		a := make([]property.Value, 0, len(x))
-		for _, e := range x {
-			a = append(a, toValue(e))
-		}
-		return property.New(a)
-	case string:
-		return property.New(x)
-	case float64:
-		return property.New(x)
-	case bool:
-		return property.New(x)
-	}
-	return property.New(property.Null)
 }
 
 func inputsOf(w wire) serverless.Inputs {
