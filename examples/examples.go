@@ -2,7 +2,11 @@
 // `action --demo` runs one without a checkout.
 package examples
 
-import "embed"
+import (
+	"embed"
+	"io/fs"
+	"os"
+)
 
 // FS holds the example programs, one folder each (twilio-app/Pulumi.yaml,
 // twilio-ivr/Pulumi.yaml). "all:" keeps twilio-app/app/.env, which the
@@ -19,3 +23,13 @@ const Functions = "twilio-app"
 // Demo is the folder of the Sync and TaskRouter program the action's
 // end-to-end tests deploy (cmd/action/e2e_test.go's world).
 const Demo = "twilio-ivr"
+
+// Copy writes the example program in folder name (Functions, Demo) to dir,
+// as a checkout would hold it.
+func Copy(dir, name string) error {
+	sub, err := fs.Sub(FS, name)
+	if err != nil {
+		return err
+	}
+	return os.CopyFS(dir, sub)
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -123,11 +122,7 @@ func newWorld(t testing.TB) *world {
 	w.gh = fakegithub.New(t)
 	w.gh.ForkToken = "ghs_forkReadOnlyToken"
 	w.repo = t.TempDir()
-	sub, err := fs.Sub(examples.FS, examples.Demo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.CopyFS(w.repo, sub); err != nil {
+	if err := examples.Copy(w.repo, examples.Demo); err != nil {
 		t.Fatal(err)
 	}
 	w.base = testenv.PulumiEnv(t)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -30,11 +29,7 @@ import (
 func BenchmarkFunctionsRedeploy(b *testing.B) {
 	w := newWorld(b)
 	w.repo = b.TempDir()
-	sub, err := fs.Sub(examples.FS, examples.Functions)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := os.CopyFS(w.repo, sub); err != nil {
+	if err := examples.Copy(w.repo, examples.Functions); err != nil {
 		b.Fatal(err)
 	}
 	// The number main's stack config names, bought as in the Console.

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -106,11 +105,7 @@ func runDemo(ctx context.Context, version string, vars map[string]string, deps a
 	emuURL := "http://" + ln.Addr().String()
 
 	repo := filepath.Join(tmp, "repo")
-	sub, err := fs.Sub(examples.FS, examples.Functions)
-	if err != nil {
-		return err
-	}
-	if err := os.CopyFS(repo, sub); err != nil {
+	if err := examples.Copy(repo, examples.Functions); err != nil {
 		return fmt.Errorf("write the example program: %w", err)
 	}
 	for _, d := range []string{"state", "home"} {

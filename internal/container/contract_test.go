@@ -209,11 +209,7 @@ func newWorld(t testing.TB, img *Image) *world {
 		t.Fatal(err)
 	}
 	// The checkout, as actions/checkout leaves it: the runner user's.
-	sub, err := fs.Sub(examples.FS, examples.Demo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.CopyFS(w.runner.Workspace, sub); err != nil {
+	if err := examples.Copy(w.runner.Workspace, examples.Demo); err != nil {
 		t.Fatal(err)
 	}
 	chownTree(t, filepath.Dir(filepath.Dir(w.runner.Workspace)), RunnerUID, RunnerGID)

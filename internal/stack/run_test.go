@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,11 +27,7 @@ import (
 func copyExample(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	sub, err := fs.Sub(examples.FS, examples.Demo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.CopyFS(dir, sub); err != nil {
+	if err := examples.Copy(dir, examples.Demo); err != nil {
 		t.Fatal(err)
 	}
 	return dir
