@@ -546,7 +546,15 @@ func (r *runner) publish(ctx context.Context, rep *report.Report, scrub []string
 	md := report.Markdown(rep, report.Options{Secrets: scrub})
 	pr := r.plan.PullRequest
 	mode := r.in.CommentMode
-	if pr != nil && (r.plan.Operation == event.Preview || r.plan.PREnvironment) && (mode == CommentUpdate || mode == CommentRecreate) {
+	commented := pr != nil && (r.plan.Operation == event.Preview || r.plan.PREnvironment) && (mode == CommentUpdate || mode == CommentRecreate)
+	// A run refused by another run's lock changed nothing: the comment is
+	// the other run's report, which a ❌ from this one would overwrite.
+	var locked *stack.LockedError
+	if commented && errors.As(runErr, &locked) {
+		commented = false
+		r.gha.Noticef("Left the comment on pull request #%d as it is: another run holds stack %s, and its report is the one that counts.", pr.Number, rep.Stack)
+	}
+	if commented {
 		url, err := r.comment(ctx, rep, scrub)
 		switch {
 		case errors.Is(err, ErrForbidden):

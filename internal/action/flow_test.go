@@ -438,3 +438,59 @@ func TestFlowPREnvironment(t *testing.T) {
 		t.Errorf("outputs %v, %d comments", rec.Outputs, comments)
 	}
 }
+
+// TestFlowLockedKeepsComment: a run refused by another run's lock fails
+// with the lock's message, but leaves the pull request comment to the run
+// holding the stack (it would overwrite that run's ✅ with its ❌).
+func TestFlowLockedKeepsComment(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name         string
+		err          error
+		wantComments int
+	}{
+		{"locked", &stack.LockedError{CLIError: &stack.CLIError{Command: "up"}}, 0},
+		{"other failure", errors.New("up failed: boom"), 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: p\nruntime: yaml\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			deps := fakeDeps(t, &out)
+			deps.Engine = &fakeEngine{err: tc.err}
+			deps.PRParent = func(creds.Credentials, string) (prenv.Parent, error) { return &fakeParent{}, nil }
+			var comments []string
+			deps.Comment = func(_ context.Context, req CommentRequest) (string, error) {
+				comments = append(comments, req.Report.Result)
+				return "https://c", nil
+			}
+			rec := &Recorder{}
+			job := Job{
+				Inputs: Inputs{WorkDir: ".", CommentMode: CommentUpdate, GitHubToken: "ghs_token", PRParent: "PARENT", PREnvironments: true,
+					Secrets: `{"TWILIO_PARENT_ACCOUNT_SID":"AC11111111111111111111111111111111","TWILIO_PARENT_AUTH_TOKEN":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"}`},
+				Event: Event{Name: "pull_request", Ref: "refs/pull/3/merge", BaseRef: "main", Payload: []byte(
+					`{"action":"synchronize","number":3,"pull_request":{"number":3,"base":{"ref":"main","repo":{"full_name":"o/r"}},"head":{"ref":"x","repo":{"full_name":"o/r"}}}}`)},
+				GitHub: GitHub{Repository: "o/r"}, Dir: dir,
+				Env:      map[string]string{"PULUMI_BACKEND_URL": "file://" + dir},
+				Reporter: rec, ReportFailures: true,
+			}
+			err := Run(t.Context(), job, deps)
+			if err == nil || !strings.Contains(err.Error(), tc.err.Error()) {
+				t.Fatalf("err = %v, want %q", err, tc.err)
+			}
+			if len(comments) != tc.wantComments {
+				t.Errorf("comments %v, want %d", comments, tc.wantComments)
+			}
+			notice := "::notice::Left the comment on pull request #3 as it is: another run holds stack pr-3, and its report is the one that counts."
+			if got := strings.Contains(out.String(), notice); got != (tc.wantComments == 0) {
+				t.Errorf("notice in log = %v, want %v:\n%s", got, tc.wantComments == 0, out.String())
+			}
+			if len(rec.Summaries) != 1 || !strings.Contains(rec.Summaries[0], tc.err.Error()) {
+				t.Errorf("summary %q, want the error", rec.Summaries)
+			}
+		})
+	}
+}
