@@ -392,17 +392,35 @@ func (p *fakeParent) Close(context.Context, string) error {
 
 func (p *fakeParent) Closed(context.Context, string) (bool, error) { return false, nil }
 
+// prEnvJob is the job of an event of pull request #3 of o/r (action:
+// opened, synchronize) with pull request environments on; its program a
+// bare Pulumi.yaml with a file backend.
+func prEnvJob(t *testing.T, action string) (Job, *Recorder) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: p\nruntime: yaml\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec := &Recorder{}
+	return Job{
+		Inputs: Inputs{WorkDir: ".", CommentMode: CommentUpdate, GitHubToken: "ghs_token", PRParent: "PARENT", PREnvironments: true,
+			Secrets: `{"TWILIO_PARENT_ACCOUNT_SID":"AC11111111111111111111111111111111","TWILIO_PARENT_AUTH_TOKEN":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"}`},
+		Event: Event{Name: "pull_request", Ref: "refs/pull/3/merge", BaseRef: "main", Payload: []byte(
+			`{"action":"` + action + `","number":3,"pull_request":{"number":3,"base":{"ref":"main","repo":{"full_name":"o/r"}},"head":{"ref":"x","repo":{"full_name":"o/r"}}}}`)},
+		GitHub: GitHub{Repository: "o/r"}, Dir: dir,
+		Env:      map[string]string{"PULUMI_BACKEND_URL": "file://" + dir},
+		Reporter: rec, ReportFailures: true,
+	}, rec
+}
+
 // TestFlowPREnvironment: an opened pull request with pr-environments gets
 // a new sub-account of the parent, and up runs on its stack with the
 // sub-account's credentials, refreshing (the account is new).
 func TestFlowPREnvironment(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: p\nruntime: yaml\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	job, rec := prEnvJob(t, "opened")
 	var out bytes.Buffer
-	rec, parent, eng := &Recorder{}, &fakeParent{}, &fakeEngine{events: created(apitype.OpCreate)}
+	parent, eng := &fakeParent{}, &fakeEngine{events: created(apitype.OpCreate)}
 	deps := fakeDeps(t, &out)
 	deps.Engine = eng
 	var parentSID string
@@ -412,15 +430,6 @@ func TestFlowPREnvironment(t *testing.T) {
 	}
 	var comments int
 	deps.Comment = func(context.Context, CommentRequest) (string, error) { comments++; return "https://c", nil }
-	job := Job{
-		Inputs: Inputs{WorkDir: ".", CommentMode: CommentUpdate, GitHubToken: "ghs_token", PRParent: "PARENT", PREnvironments: true,
-			Secrets: `{"TWILIO_PARENT_ACCOUNT_SID":"AC11111111111111111111111111111111","TWILIO_PARENT_AUTH_TOKEN":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"}`},
-		Event: Event{Name: "pull_request", Ref: "refs/pull/3/merge", BaseRef: "main", Payload: []byte(
-			`{"action":"opened","number":3,"pull_request":{"number":3,"base":{"ref":"main","repo":{"full_name":"o/r"}},"head":{"ref":"x","repo":{"full_name":"o/r"}}}}`)},
-		GitHub: GitHub{Repository: "o/r"}, Dir: dir,
-		Env:      map[string]string{"PULUMI_BACKEND_URL": "file://" + dir},
-		Reporter: rec, ReportFailures: true,
-	}
 	if err := Run(t.Context(), job, deps); err != nil {
 		t.Fatalf("err = %v\n%s", err, out.String())
 	}
@@ -454,10 +463,7 @@ func TestFlowLockedKeepsComment(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: p\nruntime: yaml\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			job, rec := prEnvJob(t, "synchronize")
 			var out bytes.Buffer
 			deps := fakeDeps(t, &out)
 			deps.Engine = &fakeEngine{err: tc.err}
@@ -466,16 +472,6 @@ func TestFlowLockedKeepsComment(t *testing.T) {
 			deps.Comment = func(_ context.Context, req CommentRequest) (string, error) {
 				comments = append(comments, req.Report.Result)
 				return "https://c", nil
-			}
-			rec := &Recorder{}
-			job := Job{
-				Inputs: Inputs{WorkDir: ".", CommentMode: CommentUpdate, GitHubToken: "ghs_token", PRParent: "PARENT", PREnvironments: true,
-					Secrets: `{"TWILIO_PARENT_ACCOUNT_SID":"AC11111111111111111111111111111111","TWILIO_PARENT_AUTH_TOKEN":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"}`},
-				Event: Event{Name: "pull_request", Ref: "refs/pull/3/merge", BaseRef: "main", Payload: []byte(
-					`{"action":"synchronize","number":3,"pull_request":{"number":3,"base":{"ref":"main","repo":{"full_name":"o/r"}},"head":{"ref":"x","repo":{"full_name":"o/r"}}}}`)},
-				GitHub: GitHub{Repository: "o/r"}, Dir: dir,
-				Env:      map[string]string{"PULUMI_BACKEND_URL": "file://" + dir},
-				Reporter: rec, ReportFailures: true,
 			}
 			err := Run(t.Context(), job, deps)
 			if err == nil || !strings.Contains(err.Error(), tc.err.Error()) {
