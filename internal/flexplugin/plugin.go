@@ -37,7 +37,7 @@ type Bundle struct {
 	Name       string // the plugin's name, from plugin-<name>.js
 	BundleFile string // the bundle's file name in the folder
 	MapFile    string // "" when there is no source map
-	SHA256     string // of the bundle and the source map
+	SHA256     string // of the bundle and the source map (when hosted)
 	PkgVersion string // package.json's version ("0.0.0" without one)
 	// Version is what Twilio's PluginVersion gets: package.json's version
 	// and the first 10 hex digits of the content hash, so that a changed
@@ -47,9 +47,11 @@ type Bundle struct {
 }
 
 // ReadBundle reads a build folder: exactly one plugin-<name>.js, its .map
-// if present; package.json in the folder or its parent (the plugin's
-// project, whose build/ the folder usually is).
-func ReadBundle(dir string) (Bundle, error) {
+// if present and withMap; package.json in the folder or its parent (the
+// plugin's project, whose build/ the folder usually is). Without the map
+// its content is not in the hash: a map that is not hosted makes no new
+// version.
+func ReadBundle(dir string, withMap bool) (Bundle, error) {
 	matches, _ := filepath.Glob(filepath.Join(dir, "plugin-*.js"))
 	if len(matches) != 1 {
 		return Bundle{}, fmt.Errorf("%s: want exactly one plugin-<name>.js (the output of `twilio flex:plugins:build`), found %d", dir, len(matches))
@@ -62,7 +64,7 @@ func ReadBundle(dir string) (Bundle, error) {
 		return Bundle{}, err
 	}
 	h.Write(js)
-	if m, err := os.ReadFile(matches[0] + ".map"); err == nil {
+	if m, err := os.ReadFile(matches[0] + ".map"); err == nil && withMap {
 		b.MapFile = b.BundleFile + ".map"
 		h.Write([]byte{0})
 		h.Write(m)
@@ -116,11 +118,14 @@ func (*Plugin) Schema() schema.ResourceSpec {
 		"name": {TypeSpec: str, WillReplaceOnChanges: true, Description: "The Flex plugin's unique name (defaults to <name> of plugin-<name>.js)."},
 		"private": {TypeSpec: boolean, Description: "Whether the bundle needs Flex's authorization (a protected Asset); default false. " +
 			"A version's private is fixed: changing it needs a new version (bump package.json's version)."},
+		"sourceMap": {TypeSpec: boolean, Description: "Whether the source map is hosted beside the bundle (`bundle.js.map`), as Twilio's " +
+			"Flex plugins CLI does; default true. With false a changed bundle is one upload, and the plugin's source is not published " +
+			"with a public bundle."},
 		"changelog":   {TypeSpec: str, Description: "The changelog of a new version."},
 		"description": {TypeSpec: str, Description: "The plugin's description."},
 		"serviceName": {TypeSpec: str, WillReplaceOnChanges: true, Description: "The Serverless service hosting the bundles (default `flex-plugins`); each plugin has an environment of it."},
 		"version":     {TypeSpec: str, Description: "Set by the provider: package.json's version and the bundle's content hash."},
-		"sha256":      {TypeSpec: str, Description: "Set by the provider: the hash of the bundle and its source map."},
+		"sha256":      {TypeSpec: str, Description: "Set by the provider: the hash of the bundle and its source map (when hosted)."},
 	}
 	props := map[string]schema.PropertySpec{}
 	for k, v := range inputs {
@@ -150,6 +155,7 @@ type pluginWire struct {
 	Path        string `json:"path"`
 	Name        string `json:"name,omitempty"`
 	Private     bool   `json:"private,omitempty"`
+	SourceMap   *bool  `json:"sourceMap,omitempty"` // nil: true
 	Changelog   string `json:"changelog,omitempty"`
 	Description string `json:"description,omitempty"`
 	ServiceName string `json:"serviceName,omitempty"`
@@ -174,6 +180,8 @@ type version struct {
 	Private bool   `json:"private,omitempty"`
 }
 
+func (w pluginWire) hostsMap() bool { return w.SourceMap == nil || *w.SourceMap }
+
 func (pl *Plugin) dir(path string) string {
 	if filepath.IsAbs(path) {
 		return path
@@ -195,7 +203,7 @@ func (pl *Plugin) Check(ctx context.Context, req p.CheckRequest) (p.CheckRespons
 	}
 	for k := range req.Inputs.All {
 		switch k {
-		case "path", "name", "private", "changelog", "description", "serviceName", "version", "sha256":
+		case "path", "name", "private", "sourceMap", "changelog", "description", "serviceName", "version", "sha256":
 		default:
 			return p.CheckResponse{Inputs: req.Inputs, Failures: []p.CheckFailure{{Property: k, Reason: fmt.Sprintf("%s has no property %q", PluginToken, k)}}}, nil
 		}
@@ -203,7 +211,7 @@ func (pl *Plugin) Check(ctx context.Context, req p.CheckRequest) (p.CheckRespons
 	if !known {
 		return p.CheckResponse{Inputs: req.Inputs}, nil
 	}
-	b, err := ReadBundle(pl.dir(w.Path))
+	b, err := ReadBundle(pl.dir(w.Path), w.hostsMap())
 	if err != nil {
 		return p.CheckResponse{Inputs: req.Inputs, Failures: []p.CheckFailure{{Property: "path", Reason: err.Error()}}}, nil
 	}
@@ -221,7 +229,7 @@ func (pl *Plugin) Check(ctx context.Context, req p.CheckRequest) (p.CheckRespons
 // Diff implements provider.Resource.
 func (pl *Plugin) Diff(ctx context.Context, req p.DiffRequest) (p.DiffResponse, error) {
 	detailed := map[string]p.PropertyDiff{}
-	for _, k := range []string{"path", "name", "private", "changelog", "description", "serviceName", "version"} {
+	for _, k := range []string{"path", "name", "private", "sourceMap", "changelog", "description", "serviceName", "version"} {
 		nv, ov := req.Inputs.Get(k), req.State.Get(k)
 		if nv.IsComputed() || !nv.Equals(ov) {
 			kind := p.Update
@@ -298,7 +306,7 @@ func (pl *Plugin) Update(ctx context.Context, api provider.API, req p.UpdateRequ
 // exists already (the same content): then nothing is written.
 func (pl *Plugin) apply(ctx context.Context, api provider.API, w pluginWire, old *pluginWire) (pluginWire, error) {
 	dir := pl.dir(w.Path)
-	b, err := ReadBundle(dir)
+	b, err := ReadBundle(dir, w.hostsMap())
 	if err != nil {
 		return w, err
 	}

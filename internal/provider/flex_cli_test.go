@@ -16,8 +16,9 @@ import (
 
 // TestPulumiCLIFlexPlugin deploys testdata/flex (the README's program)
 // through the real CLI: a plugin bundle hosted, a version, a release;
-// an unchanged bundle writes nothing; a changed one is one upload, one
-// version and one release; destroy archives.
+// an unchanged bundle writes nothing; a changed one is one new version and
+// one release, with one upload when the source map is not hosted; destroy
+// archives.
 func TestPulumiCLIFlexPlugin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the Pulumi CLI")
@@ -132,18 +133,45 @@ func TestPulumiCLIFlexPlugin(t *testing.T) {
 		t.Errorf("active release %v, want configuration %s", live, second.ConfigurationSid)
 	}
 
+	// Without the hosted source map a changed bundle is exactly one upload.
+	program := filepath.Join(dir, "Pulumi.yaml")
+	yaml, err := os.ReadFile(program)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml = []byte(strings.Replace(string(yaml), "      changelog: Built by CI\n", "      changelog: Built by CI\n      sourceMap: false\n", 1))
+	if err := os.WriteFile(program, yaml, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bundle, []byte("(function(){window.agentTools=\"v3\";})();\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pulumi("up", "--yes", "--skip-preview", "--non-interactive")
+	c = take("changed bundle, no source map")
+	// Two fewer than with the map: its Asset version and its upload.
+	if c.Requests > 9 {
+		t.Errorf("changed bundle without its map: %d requests, want at most 9", c.Requests)
+	}
+	if c.Uploads != 1 || c.Builds != 1 || c.versions != 1 || c.configs != 1 || c.releases != 1 {
+		t.Errorf("changed bundle without its map: %+v; want 1 upload, 1 build, 1 version, 1 configuration, 1 release", c)
+	}
+	third := outputs()
+	if third.Version == second.Version {
+		t.Errorf("a changed bundle kept its version %s", third.Version)
+	}
+
 	pulumi("destroy", "--yes", "--skip-preview", "--non-interactive")
 	c = take("destroy")
-	// The configuration live before is released again; both of the
-	// stack's configurations, both versions and the plugin are archived.
-	if c.releases != 1 || c.archives != 5 {
-		t.Errorf("destroy: %+v; want 1 release, 5 archives", c)
+	// The configuration live before is released again; the stack's three
+	// configurations, three versions and the plugin are archived.
+	if c.releases != 1 || c.archives != 7 {
+		t.Errorf("destroy: %+v; want 1 release, 7 archives", c)
 	}
 	if live := activeRelease(t, env); live["configuration_sid"] != before {
 		t.Errorf("after destroy the active release is %v, want the configuration live before, %s", live, before)
 	}
 	versions, err := env.RestClient().FlexV1.ListPluginVersion(first.PluginSid, &flex.ListPluginVersionParams{})
-	if err != nil || len(versions) != 2 {
+	if err != nil || len(versions) != 3 {
 		t.Fatalf("versions after destroy: %d, %v", len(versions), err)
 	}
 	for _, v := range versions {
