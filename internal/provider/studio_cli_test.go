@@ -102,8 +102,19 @@ func TestPulumiCLIStudioPromotion(t *testing.T) {
 	pulumi := cliProgram(t, env, "studio-promote")
 	pulumi("stack", "init", "prod")
 	pulumi("config", "set", "functionsDomain", "twilio-app-5678-prod.twil.io")
+	env.Server.ResetRequests()
 	pulumi("preview", "--non-interactive")
-	pulumi("up", "--yes", "--non-interactive")
+	// The promoted definition waits for the workflow's SID: this first
+	// preview has nothing to validate yet and makes no request.
+	if c := emulator.Tally(env.Server.Requests()); c.Requests != 0 {
+		t.Errorf("preview: %+v; want no request", c)
+	}
+	env.Server.ResetRequests()
+	pulumi("up", "--yes", "--skip-preview", "--non-interactive")
+	// The least: workspace, queue, workflow, flow (whose create validates).
+	if c := emulator.Tally(env.Server.Requests()); c.Requests != 4 || c.Writes != 4 {
+		t.Errorf("up: %+v; want 4 requests, 4 writes", c)
+	}
 	var outs map[string]string
 	if err := json.Unmarshal([]byte(pulumi("stack", "output", "--json")), &outs); err != nil {
 		t.Fatal(err)
