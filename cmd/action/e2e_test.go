@@ -19,6 +19,8 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
 	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment/fakegithub"
+	"github.com/tdeploy/twilio-deploy-action/internal/grace"
+	"github.com/tdeploy/twilio-deploy-action/internal/stack"
 	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
 )
 
@@ -403,13 +405,10 @@ func assertNoSecrets(t *testing.T, texts []string, secrets ...string) {
 	}
 }
 
-// TestCancel sends SIGTERM (what a cancelled workflow sends) while up is
-// creating resources against a slow emulator: the action exits promptly,
-// non-zero, and the stack is left unlocked: the next run succeeds and
-// converges.
-func TestCancel(t *testing.T) {
-	w := newWorld(t)
-	w.emu.Server.SetFaults(emulator.Faults{Latency: 1500 * time.Millisecond})
+// startUp starts the action as a push to main would, and returns once
+// the engine is creating resources.
+func (w *world) startUp(t *testing.T) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
 	dir := t.TempDir()
 	b, _ := json.Marshal(map[string]any{"ref": "refs/heads/main", "repository": repoJSON()})
 	evPath := filepath.Join(dir, "event.json")
@@ -429,16 +428,21 @@ func TestCancel(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Wait until the engine is creating resources.
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	deadline := time.Now().Add(60 * time.Second)
 	for !strings.Contains(stdout.String(), "::group::pulumi up main") {
 		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
 			t.Fatalf("up never started:\n%s", stdout.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	time.Sleep(2 * time.Second)
+	return cmd, &stdout
+}
+
+// terminate sends SIGTERM, as a cancelled workflow does, and returns how
+// long the action took to exit; it must exit non-zero, saying so.
+func terminate(t *testing.T, cmd *exec.Cmd, log *syncBuffer) time.Duration {
+	t.Helper()
 	sent := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -446,19 +450,26 @@ func TestCancel(t *testing.T) {
 	err := cmd.Wait()
 	took := time.Since(sent)
 	if err == nil {
-		t.Fatalf("a cancelled up exited 0:\n%s", stdout.String())
+		t.Fatalf("a cancelled up exited 0:\n%s", log.String())
 	}
-	if took > 20*time.Second {
-		t.Errorf("the action took %s to stop after SIGTERM", took)
+	if !strings.Contains(log.String(), "cancelled") {
+		t.Errorf("no cancellation reported:\n%s", log.String())
 	}
-	if !strings.Contains(stdout.String(), "cancelled") {
-		t.Errorf("no cancellation reported:\n%s", stdout.String())
-	}
-	t.Logf("stopped %s after SIGTERM; log:\n%s", took.Round(time.Millisecond), stdout.String())
+	t.Logf("stopped %s after SIGTERM", took.Round(time.Millisecond))
+	return took
+}
 
+// converges runs the next push and a preview: both succeed without a
+// human, the stack not locked, and Twilio holds the program's resources
+// and nothing else.
+func (w *world) converges(t *testing.T) {
+	t.Helper()
 	w.emu.Server.SetFaults(emulator.Faults{})
 	r := w.step("push", "refs/heads/main", "", map[string]any{"ref": "refs/heads/main", "repository": repoJSON()})
 	mustCode(t, "up after the cancelled one", r, 0)
+	if strings.Contains(r.stdout+r.stderr, "locked") {
+		t.Errorf("the next run met a lock:\n%s", r.stdout+r.stderr)
+	}
 	if inv := w.inventory(mainSID); len(inv) != 3 {
 		t.Fatalf("inventory after the second up = %v", inv)
 	}
@@ -467,6 +478,42 @@ func TestCancel(t *testing.T) {
 	if r.outputs["changes"] != "{}" {
 		t.Fatalf("the stack did not converge: changes %s", r.outputs["changes"])
 	}
+}
+
+// TestCancel sends SIGTERM (what a cancelled workflow sends) while up is
+// creating resources against a slow emulator: the action exits promptly,
+// non-zero, and the stack is left unlocked: the next run succeeds and
+// converges.
+func TestCancel(t *testing.T) {
+	w := newWorld(t)
+	w.emu.Server.SetFaults(emulator.Faults{Latency: 1500 * time.Millisecond})
+	cmd, log := w.startUp(t)
+	time.Sleep(2 * time.Second)
+	if took := terminate(t, cmd, log); took > grace.Budget {
+		t.Errorf("the action took %s to stop after SIGTERM; GitHub kills it at 7.5 s and its budget is %s", took, grace.Budget)
+	}
+	w.converges(t)
+}
+
+// TestCancelThrottled: SIGTERM while Twilio throttles every request with a
+// Retry-After of 10 s. The provider waits out no Retry-After once the
+// engine cancels, so the action ends inside GitHub's 7.5 s grace, with the
+// stack released (measured before: still alive at 7.5 s, then SIGKILLed,
+// locked).
+func TestCancelThrottled(t *testing.T) {
+	w := newWorld(t)
+	w.emu.Server.SetFaults(emulator.Faults{Latency: 300 * time.Millisecond})
+	cmd, log := w.startUp(t)
+	w.emu.Server.SetFaults(emulator.Faults{RateLimit: 1, RetryAfter: 10 * time.Second})
+	time.Sleep(1500 * time.Millisecond) // every create is waiting for its retry
+	// Well inside: the CLI ended by itself, its state saved and the stack
+	// released, long before the SIGKILL at stack.CLIGrace that is the
+	// fallback (without the provider's Cancel it took 4.4 s: killed, then
+	// pulumi cancel).
+	if took := terminate(t, cmd, log); took >= stack.CLIGrace {
+		t.Errorf("the action took %s to stop after SIGTERM with Retry-After 10 s; the CLI should end by itself before it is killed at %s", took, stack.CLIGrace)
+	}
+	w.converges(t)
 }
 
 type syncBuffer struct {

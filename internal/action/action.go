@@ -47,6 +47,7 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/creds"
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
 	"github.com/tdeploy/twilio-deploy-action/internal/ghdeploy"
+	"github.com/tdeploy/twilio-deploy-action/internal/grace"
 	"github.com/tdeploy/twilio-deploy-action/internal/guard"
 	"github.com/tdeploy/twilio-deploy-action/internal/handback"
 	"github.com/tdeploy/twilio-deploy-action/internal/mask"
@@ -521,6 +522,10 @@ func (r *runner) operate(ctx context.Context, s stack.Settings, cr creds.Credent
 			r.mask(o.Value)
 		}
 	}
+	// What follows is said also of a cancelled run (its comment says so),
+	// within what is left of the grace before GitHub's SIGKILL.
+	ctx, done := grace.Cleanup(ctx)
+	defer done()
 	r.endDeployment(ctx, s, runErr == nil, res.Outputs)
 	runErr = r.publish(ctx, rep, scrub, outs, runErr)
 	if s.Operation == event.Drift {

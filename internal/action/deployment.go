@@ -16,8 +16,8 @@ import (
 // passes the GitHub adapter's (package github), tests a fake.
 type OpenDeployments func(apiURL, token, owner, repo string) (ghdeploy.API, error)
 
-// finalStatusTimeout bounds the last deployment call of a cancelled run:
-// it still says the deployment failed, but never holds the job up.
+// finalStatusTimeout bounds the last deployment call: it never holds the
+// job up (a cancelled run's is bounded by its grace, package grace).
 const finalStatusTimeout = 30 * time.Second
 
 // deploys reports whether this run records a GitHub deployment (with the
@@ -64,7 +64,7 @@ func (r *runner) endDeployment(ctx context.Context, s stack.Settings, ok bool, o
 	if !r.deploys(s.Operation) {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finalStatusTimeout)
+	ctx, cancel := context.WithTimeout(ctx, finalStatusTimeout)
 	defer cancel()
 	if s.Operation == event.Up {
 		if r.deployment == nil {

@@ -31,6 +31,7 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment"
 	"github.com/tdeploy/twilio-deploy-action/internal/ghdeploy"
 	"github.com/tdeploy/twilio-deploy-action/internal/github"
+	"github.com/tdeploy/twilio-deploy-action/internal/grace"
 	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
 	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
@@ -54,6 +55,7 @@ func Main(version string, args []string) int {
 	// A cancelled workflow sends SIGTERM (then SIGKILL after a grace
 	// period); Ctrl-C sends SIGINT. Both cancel the Pulumi operation.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	ctx = grace.Watch(ctx) // what a cancelled run still does is bounded from here
 	environ := os.Environ()
 	scrubProcessEnv()
 	code := run(ctx, version, args, environ, os.Stdout, os.Stderr)

@@ -16,6 +16,7 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
 	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio/wait"
 )
 
 // faultServer is a configured provider whose innermost transport is
@@ -312,5 +313,77 @@ func TestRegionAndEdge(t *testing.T) {
 	}
 	if len(hosts) != 1 || hosts[0] != "sync.dublin.ie1.twilio.com" {
 		t.Errorf("hosts %v, want sync.dublin.ie1.twilio.com", hosts)
+	}
+}
+
+// cancelTestServer is a configured provider against env with the real
+// retry wait, as the plugin runs.
+func cancelTestServer(t *testing.T, env *emulatortest.Env) p.Provider {
+	t.Helper()
+	vars := envFor(env)
+	s, err := newServer(Options{Resources: builtin(), Getenv: func(k string) string { return vars[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.configure(t.Context(), p.ConfigureRequest{Args: property.NewMap(nil)}); err != nil {
+		t.Fatal(err)
+	}
+	return s.provider()
+}
+
+// TestCancelStopsRetryWaits: the engine's Cancel ends a wait for Twilio's
+// Retry-After at once (a cancelled run must end inside GitHub's 7.5 s);
+// the throttled create was not applied, and nothing is left in Twilio.
+func TestCancelStopsRetryWaits(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t, func(o *emulator.Options) {
+		o.Faults = emulator.Faults{RateLimit: 1, RetryAfter: 30 * time.Second}
+	})
+	prov := cancelTestServer(t, env)
+	time.AfterFunc(300*time.Millisecond, func() { _ = prov.Cancel(context.Background()) })
+	start := time.Now()
+	_, err := prov.Create(t.Context(), p.CreateRequest{Urn: urnOf("twilio:sync/v1:Service", "x"),
+		Properties: property.NewMap(map[string]property.Value{"friendlyName": property.New("svc")})})
+	took := time.Since(start)
+	if !errors.Is(err, wait.ErrStopped) || !strings.Contains(err.Error(), "retry after HTTP 429") {
+		t.Fatalf("create = %v; want the stopped wait for a 429's retry", err)
+	}
+	if took > 2*time.Second {
+		t.Errorf("the create took %s after a Cancel at 300 ms; a Retry-After of 30 s must not hold it", took)
+	}
+	if inv := env.Server.Inventory(env.AccountSID); len(inv) != 0 {
+		t.Errorf("Twilio holds %v after a throttled, cancelled create", inv)
+	}
+}
+
+// TestCancelHearsTheAnswer: a create already sent when the run is
+// cancelled gets its answer (within drain), so its resource is in the
+// state rather than an orphan of unknown outcome.
+func TestCancelHearsTheAnswer(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t, func(o *emulator.Options) { o.Faults = emulator.Faults{Latency: time.Second} })
+	prov := cancelTestServer(t, env)
+	time.AfterFunc(300*time.Millisecond, func() { _ = prov.Cancel(context.Background()) })
+	resp, err := prov.Create(t.Context(), p.CreateRequest{Urn: urnOf("twilio:sync/v1:Service", "x"),
+		Properties: property.NewMap(map[string]property.Value{"friendlyName": property.New("svc")})})
+	if err != nil {
+		t.Fatalf("a create in flight at the Cancel failed: %v", err)
+	}
+	if inv := env.Server.Inventory(env.AccountSID); len(inv) != 1 || inv[0].SID != resp.ID {
+		t.Errorf("Twilio holds %v; want the one service %s", inv, resp.ID)
+	}
+}
+
+// TestCancelCutsAHungRequest: a request that does not answer within drain
+// of the Cancel is given up.
+func TestCancelCutsAHungRequest(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t, func(o *emulator.Options) { o.Faults = emulator.Faults{Latency: 20 * time.Second} })
+	prov := cancelTestServer(t, env)
+	time.AfterFunc(100*time.Millisecond, func() { _ = prov.Cancel(context.Background()) })
+	start := time.Now()
+	_, err := prov.Read(t.Context(), p.ReadRequest{Urn: urnOf("twilio:sync/v1:Service", "x"), ID: "IS00000000000000000000000000000000"})
+	if took := time.Since(start); err == nil || took > drain+time.Second {
+		t.Errorf("read = %v after %s; want an error within drain (%s) of the Cancel", err, took, drain)
 	}
 }

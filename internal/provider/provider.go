@@ -12,6 +12,8 @@ import (
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/twilio/wait"
 )
 
 // DefaultVersion is the plugin version when the build does not set one.
@@ -52,6 +54,49 @@ type server struct {
 	schemaErr  error
 
 	inputTypes sync.Map // type token -> inputTypes, built on first Check
+
+	stopped context.Context // done once the engine called Cancel
+	stop    context.CancelFunc
+}
+
+// drain is how long a request already sent may still take once the engine
+// cancelled the run: its answer is worth hearing (an answered create is
+// in the state, one cut off is an unknown outcome), but not past the run's
+// grace (package grace: the engine, the CLI and the action share 6 s).
+const drain = 2 * time.Second
+
+// cancel is the engine's Cancel (SignalCancellation, sent as soon as the
+// run is cancelled): every wait for a retry ends at once, and requests in
+// flight get drain to answer. The engine waits for the operations in
+// flight before it saves the state and releases the stack, so without it
+// a Retry-After of 30 s outlasts GitHub's 7.5 s and the stack stays
+// locked.
+func (s *server) cancel(context.Context) error {
+	s.stop()
+	return nil
+}
+
+// bind ties an operation to the engine's Cancel (see cancel).
+func (s *server) bind(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(wait.WithStop(ctx, s.stopped.Done()))
+	var (
+		mu    sync.Mutex
+		timer *time.Timer
+	)
+	stopped := context.AfterFunc(s.stopped, func() {
+		mu.Lock()
+		timer = time.AfterFunc(drain, cancel)
+		mu.Unlock()
+	})
+	return ctx, func() {
+		stopped()
+		mu.Lock()
+		if timer != nil {
+			timer.Stop()
+		}
+		mu.Unlock()
+		cancel()
+	}
 }
 
 // New builds the provider.
@@ -78,15 +123,25 @@ func newServer(opts Options) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &server{opts: opts, resources: resources, functions: functions}, nil
+	stopped, stop := context.WithCancel(context.Background())
+	return &server{opts: opts, resources: resources, functions: functions, stopped: stopped, stop: stop}, nil
 }
 
 func (s *server) provider() p.Provider {
 	return p.Provider{
 		GetSchema: s.getSchema,
 		Configure: s.configure,
-		Check:     s.check,
-		Invoke:    s.invoke,
+		Cancel:    s.cancel,
+		Check: func(ctx context.Context, req p.CheckRequest) (p.CheckResponse, error) {
+			ctx, done := s.bind(ctx)
+			defer done()
+			return s.check(ctx, req)
+		},
+		Invoke: func(ctx context.Context, req p.InvokeRequest) (p.InvokeResponse, error) {
+			ctx, done := s.bind(ctx)
+			defer done()
+			return s.invoke(ctx, req)
+		},
 		Diff: func(ctx context.Context, req p.DiffRequest) (p.DiffResponse, error) {
 			r, err := s.resource(req.Urn.Type())
 			if err != nil {
@@ -95,6 +150,8 @@ func (s *server) provider() p.Provider {
 			return r.Diff(ctx, req)
 		},
 		Create: func(ctx context.Context, req p.CreateRequest) (p.CreateResponse, error) {
+			ctx, done := s.bind(ctx)
+			defer done()
 			r, api, err := s.resourceAPI(req.Urn.Type(), req.DryRun)
 			if err != nil {
 				return p.CreateResponse{}, err
@@ -102,6 +159,8 @@ func (s *server) provider() p.Provider {
 			return r.Create(ctx, api, req)
 		},
 		Read: func(ctx context.Context, req p.ReadRequest) (p.ReadResponse, error) {
+			ctx, done := s.bind(ctx)
+			defer done()
 			r, api, err := s.resourceAPI(req.Urn.Type(), false)
 			if err != nil {
 				return p.ReadResponse{}, err
@@ -109,6 +168,8 @@ func (s *server) provider() p.Provider {
 			return r.Read(ctx, api, req)
 		},
 		Update: func(ctx context.Context, req p.UpdateRequest) (p.UpdateResponse, error) {
+			ctx, done := s.bind(ctx)
+			defer done()
 			r, api, err := s.resourceAPI(req.Urn.Type(), req.DryRun)
 			if err != nil {
 				return p.UpdateResponse{}, err
@@ -116,6 +177,8 @@ func (s *server) provider() p.Provider {
 			return r.Update(ctx, api, req)
 		},
 		Delete: func(ctx context.Context, req p.DeleteRequest) error {
+			ctx, done := s.bind(ctx)
+			defer done()
 			r, api, err := s.resourceAPI(req.Urn.Type(), false)
 			if err != nil {
 				return err

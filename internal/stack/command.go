@@ -12,10 +12,13 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/grace"
 )
 
 // versionSymbol is where the Pulumi build stamps the CLI's version.
@@ -78,8 +81,10 @@ func stampedVersion(path string) (semver.Version, bool) {
 
 // command runs the CLI the way auto's own PulumiCommand does: always
 // non-interactive, the CLI's folder first on PATH (so the YAML host and
-// providers next to it are found), SIGINT on cancellation with a 10 s grace
-// before SIGKILL so the engine can save state and release the stack.
+// providers next to it are found), SIGINT on cancellation and SIGKILL
+// CLIGrace later: the engine tells the providers to stop (our provider
+// ends its retry waits at once and gives requests in flight 2 s), saves
+// the state and releases the stack well within it.
 type command struct {
 	path    string
 	version semver.Version
@@ -114,7 +119,7 @@ func (c command) Run(ctx context.Context, workdir string, stdin io.Reader, addit
 		}
 		return nil
 	}
-	cmd.WaitDelay = 10 * time.Second
+	cmd.WaitDelay = CLIGrace
 	err := cmd.Run()
 	code := -2 // auto's unknownErrorCode
 	if ee, ok := err.(*exec.ExitError); ok {
@@ -123,9 +128,24 @@ func (c command) Run(ctx context.Context, workdir string, stdin io.Reader, addit
 		code = 0
 	}
 	if err != nil {
-		err = &runError{err: err, stderr: stderr.String()}
+		err = &runError{err: err, stderr: stderr.String(), killed: ctx.Err() != nil && killedBySignal(cmd.ProcessState)}
 	}
 	return stdout.String(), stderr.String(), code, err
+}
+
+// CLIGrace is how long the CLI has after its SIGINT: of the run's grace
+// (package grace, 6 s from the cancel), what is left is for `pulumi
+// cancel` after a kill and the last comment and deployment status.
+const CLIGrace = grace.Budget - 2*time.Second
+
+// killedBySignal reports a CLI ended by SIGKILL (CLIGrace ran out): it
+// could not release the stack it held.
+func killedBySignal(ps *os.ProcessState) bool {
+	if ps == nil {
+		return false
+	}
+	ws, ok := ps.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
 }
 
 // prependPath puts dir first in the last PATH entry of env (the one exec

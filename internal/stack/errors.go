@@ -16,6 +16,7 @@ import (
 type runError struct {
 	err    error
 	stderr string
+	killed bool // SIGKILLed after a cancel: whatever it held, it still holds
 }
 
 func (e *runError) Error() string { return e.err.Error() }

@@ -3,6 +3,7 @@ package stack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 
 	"github.com/tdeploy/twilio-deploy-action/internal/event"
+	"github.com/tdeploy/twilio-deploy-action/internal/grace"
 )
 
 // Output is one stack output. Value is the output's text: strings as they
@@ -173,7 +175,9 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 		res = r.Result
 		if ctx.Err() != nil {
 			res.Cancelled = true
-			unlock(ctx, ws, s.Stack)
+			if killed(err) {
+				unlock(ctx, ws, s.Stack)
+			}
 			return res, fmt.Errorf("%s cancelled: %w", s.Operation, ctx.Err())
 		}
 		if err != nil {
@@ -363,10 +367,19 @@ func (s Settings) operate(ctx context.Context, st *auto.Stack, sinks []Sink, tra
 	return res, err
 }
 
-// unlock runs `pulumi cancel` after a cancelled operation: a no-op when the
-// CLI released the stack itself, and what frees it when it could not.
+// killed reports an operation whose CLI was SIGKILLed after the cancel.
+func killed(err error) bool {
+	var re *runError
+	return errors.As(err, &re) && re.killed
+}
+
+// unlock runs `pulumi cancel` after a cancelled operation whose CLI had
+// to be killed: the stack it held is this run's, so releasing it breaks
+// nothing. A CLI that ended by itself released the stack, and by then
+// another run (the next push) may hold it: cancelling that would break
+// it, so it is left alone. Bounded by what is left of the grace.
 func unlock(ctx context.Context, ws auto.Workspace, name string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	ctx, cancel := grace.Cleanup(ctx)
 	defer cancel()
 	if st, err := auto.SelectStack(ctx, name, ws); err == nil {
 		_ = st.Cancel(ctx)

@@ -94,7 +94,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if err := t.sleep(req.Context(), wait); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w while waiting %s to retry after HTTP %d", err, wait.Round(time.Millisecond), resp.StatusCode)
 		}
 	}
 }

@@ -7,17 +7,35 @@ package wait
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
-// Sleep waits for d, or until ctx is done; it then returns ctx.Err().
+// ErrStopped is what a wait returns once the run was stopped (WithStop).
+var ErrStopped = errors.New("the run was cancelled")
+
+type stopKey struct{}
+
+// WithStop makes every Sleep under ctx end at once, with ErrStopped, when
+// stop is closed. Unlike cancelling ctx it leaves requests in flight alone:
+// a cancelled run stops waiting for Twilio's Retry-After at once, yet still
+// hears the answer to a create it has sent.
+func WithStop(ctx context.Context, stop <-chan struct{}) context.Context {
+	return context.WithValue(ctx, stopKey{}, stop)
+}
+
+// Sleep waits for d, or until ctx is done (it then returns ctx.Err()) or
+// stopped (ErrStopped).
 func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
+	stop, _ := ctx.Value(stopKey{}).(<-chan struct{})
 	select {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-stop:
+		return ErrStopped
 	}
 }

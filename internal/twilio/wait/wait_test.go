@@ -11,6 +11,9 @@ func TestSleep(t *testing.T) {
 	t.Parallel()
 	cancelled, cancel := context.WithCancel(t.Context())
 	cancel()
+	closed := make(chan struct{})
+	close(closed)
+	stopped := WithStop(t.Context(), closed)
 	tests := []struct {
 		name string
 		ctx  context.Context
@@ -20,6 +23,8 @@ func TestSleep(t *testing.T) {
 		{"elapses", t.Context(), time.Millisecond, nil},
 		{"zero", t.Context(), 0, nil},
 		{"cancelled", cancelled, time.Hour, context.Canceled},
+		{"stopped", stopped, time.Hour, ErrStopped},
+		{"not stopped", WithStop(t.Context(), make(chan struct{})), time.Millisecond, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
