@@ -407,7 +407,7 @@ func assertNoSecrets(t *testing.T, texts []string, secrets ...string) {
 
 // startUp starts the action as a push to main would, and returns once
 // the engine is creating resources.
-func (w *world) startUp(t *testing.T) (*exec.Cmd, *syncBuffer) {
+func (w *world) startUp(t *testing.T, extra ...string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
 	dir := t.TempDir()
 	b, _ := json.Marshal(map[string]any{"ref": "refs/heads/main", "repository": repoJSON()})
@@ -423,12 +423,16 @@ func (w *world) startUp(t *testing.T) (*exec.Cmd, *syncBuffer) {
 		"GITHUB_EVENT_NAME=push", "GITHUB_EVENT_PATH="+evPath, "GITHUB_REF=refs/heads/main",
 		"GITHUB_WORKSPACE="+w.repo, "GITHUB_OUTPUT="+filepath.Join(dir, "out"), "GITHUB_STEP_SUMMARY="+filepath.Join(dir, "sum"),
 		"INPUT_SECRETS="+string(secretsJSON), "INPUT_TWILIO-API-URL="+w.emu.URL)
+	cmd.Env = append(cmd.Env, extra...)
+	// Its own process group, so that a lost runner can be played by
+	// killing the action with the CLI, the YAML host and the provider.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var stdout syncBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stdout
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
 	deadline := time.Now().Add(60 * time.Second)
 	for !strings.Contains(stdout.String(), "::group::pulumi up main") {
 		if time.Now().After(deadline) {
@@ -514,6 +518,48 @@ func TestCancelThrottled(t *testing.T) {
 		t.Errorf("the action took %s to stop after SIGTERM with Retry-After 10 s; the CLI should end by itself before it is killed at %s", took, stack.CLIGrace)
 	}
 	w.converges(t)
+}
+
+// TestKilledRunRecovered: the runner is lost (SIGKILL to the action and
+// everything it started) while the up's creates are in flight, and Twilio
+// applies them. The lock and the pending creates it leaves used to stop
+// every later run ("the stack is currently locked"), then, after a pulumi
+// cancel, make duplicates. Now the next run asks GitHub about the run that
+// holds the lock (completed), releases it, finds what the killed run
+// created, and converges: no orphan, no duplicate, no human.
+func TestKilledRunRecovered(t *testing.T) {
+	w := newWorld(t)
+	w.emu.Server.SetFaults(emulator.Faults{Latency: 1500 * time.Millisecond})
+	cmd, log := w.startUp(t, "GITHUB_REPOSITORY=tdeploy/ivr", "GITHUB_RUN_ID=41", "GITHUB_RUN_ATTEMPT=1",
+		"GITHUB_API_URL="+w.gh.URL, "INPUT_GITHUB-TOKEN="+w.token, "GITHUB_SHA=9d8c7b6a5f4e3d2c1b0a99887766554433221100")
+	time.Sleep(1200 * time.Millisecond) // the first creates are sent
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	time.Sleep(2 * time.Second) // Twilio finishes what it was sent
+	if inv := w.inventory(mainSID); len(inv) == 0 {
+		t.Fatalf("the killed run created nothing in Twilio; the test needs creates in flight:\n%s", log.String())
+	}
+	w.gh.SetRunAttempt("tdeploy", "ivr", 41, 1, fakegithub.RunAttempt{Status: "completed", Conclusion: "cancelled"})
+
+	w.emu.Server.SetFaults(emulator.Faults{})
+	r := w.step("push", "refs/heads/main", "", map[string]any{"ref": "refs/heads/main", "repository": repoJSON()})
+	mustCode(t, "the run after the killed one", r, 0)
+	if !strings.Contains(r.stdout, "Released the lock on stack main: taken by run 41 (attempt 1) of tdeploy/ivr, which is completed (cancelled)") {
+		t.Errorf("the run does not say it released the killed run's lock:\n%s", r.stdout)
+	}
+	if inv := w.inventory(mainSID); len(inv) != 3 {
+		t.Errorf("Twilio after the recovery holds %v; want the program's 3 resources, no orphan or duplicate", inv)
+	}
+	if n := w.gh.Calls()["GET /repos/{owner}/{repo}/actions/runs/{id}/attempts/{n}"]; n != 1 {
+		t.Errorf("GitHub was asked %d times about the holder, want 1", n)
+	}
+	r = w.step("pull_request", "refs/pull/7/merge", "main", prPayload("opened", 7, repoJSON()))
+	mustCode(t, "preview after", r, 0)
+	if r.outputs["changes"] != "{}" {
+		t.Fatalf("the stack did not converge: changes %s", r.outputs["changes"])
+	}
 }
 
 type syncBuffer struct {

@@ -37,6 +37,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -409,8 +410,45 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 		// is created (see stack.Settings.PreviewFirst).
 		PreviewFirst: r.plan.Operation == event.Up,
 		NoPlan:       r.in.NoPlan,
+		Holder:       r.holder(),
+		RunState:     r.runState(),
+		Notice:       func(msg string) { r.gha.Noticef("%s", msg) },
 		Trace:        r.phase,
 	}, nil
+}
+
+// holder is this run as the stack's lock-holder tag records it: nil
+// outside GitHub.
+func (r *runner) holder() *stack.Holder {
+	gh := r.job.GitHub
+	id, err := strconv.ParseInt(gh.RunID, 10, 64)
+	if err != nil || gh.Repository == "" {
+		return nil
+	}
+	attempt, err := strconv.Atoi(gh.RunAttempt)
+	if err != nil {
+		attempt = 1
+	}
+	return &stack.Holder{Repository: gh.Repository, RunID: id, Attempt: attempt}
+}
+
+// runState asks GitHub whether the run holding a lock still runs; nil
+// without the adapter or a token (a lock is then judged by its age).
+func (r *runner) runState() stack.RunState {
+	if r.deps.RunAttempt == nil || r.in.GitHubToken == "" {
+		return nil
+	}
+	return func(ctx context.Context, h stack.Holder) (bool, string, error) {
+		owner, repo, _ := strings.Cut(h.Repository, "/")
+		status, conclusion, err := r.deps.RunAttempt(ctx, orDefaultAPI(r.job.GitHub.APIURL), r.in.GitHubToken, owner, repo, h.RunID, h.Attempt)
+		if err != nil {
+			return false, "", fmt.Errorf("%w (the job's token needs actions: read)", err)
+		}
+		if status == "completed" {
+			return false, "completed (" + conclusion + ")", nil
+		}
+		return true, status, nil
+	}
 }
 
 // scrubList is the raw values removed from everything the Action writes.

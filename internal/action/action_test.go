@@ -233,7 +233,10 @@ func TestSettings(t *testing.T) {
 	if d := cmp.Diff(wantEnv, s.Env); d != "" {
 		t.Errorf("env (-want +got):\n%s", d)
 	}
-	s.Env, s.Trace = nil, nil
+	if s.Notice == nil {
+		t.Error("no Notice: what the run does about a stale lock would not be logged")
+	}
+	s.Env, s.Trace, s.Notice = nil, nil, nil
 	want := stackSettingsForTest(wd)
 	if d := cmp.Diff(want, s); d != "" {
 		t.Errorf("settings (-want +got):\n%s", d)

@@ -60,6 +60,7 @@ type GitHub struct {
 	ServerURL  string // https://github.com; with Repository and RunID, the run's link
 	APIURL     string // the REST API, for the comment; empty: api.github.com
 	RunID      string
+	RunAttempt string // GITHUB_RUN_ATTEMPT: 1, then 2 for a re-run
 	Workspace  string // the checkout (GITHUB_WORKSPACE)
 	// Runner: the log goes to the Actions runner, which consumes
 	// workflow commands; ::add-mask:: is written only then, since a
@@ -175,7 +176,7 @@ func FromEnv(environ []string, dir string) Job {
 		Event: Event{Name: getenv("GITHUB_EVENT_NAME"), Ref: getenv("GITHUB_REF"), BaseRef: getenv("GITHUB_BASE_REF"), SHA: getenv("GITHUB_SHA")},
 		GitHub: GitHub{
 			Repository: getenv("GITHUB_REPOSITORY"), ServerURL: getenv("GITHUB_SERVER_URL"), APIURL: getenv("GITHUB_API_URL"),
-			RunID: getenv("GITHUB_RUN_ID"), Workspace: getenv("GITHUB_WORKSPACE"),
+			RunID: getenv("GITHUB_RUN_ID"), RunAttempt: getenv("GITHUB_RUN_ATTEMPT"), Workspace: getenv("GITHUB_WORKSPACE"),
 			Runner: getenv("GITHUB_ACTIONS") == "true", Debug: getenv("RUNNER_DEBUG") == "1",
 		},
 		Dir: dir, Env: env,
@@ -228,7 +229,14 @@ type Deps struct {
 	// Deployments opens the repository's GitHub deployments
 	// (github.NewDeployments).
 	Deployments OpenDeployments
+	// RunAttempt reads a workflow run attempt's status and conclusion
+	// (github.RunAttemptStatus): whether the run holding a stack's lock
+	// still runs. Nil: a lock is judged by its age alone.
+	RunAttempt RunAttemptFunc
 }
+
+// RunAttemptFunc is the GitHub adapter's github.RunAttemptStatus.
+type RunAttemptFunc func(ctx context.Context, apiURL, token, owner, repo string, runID int64, attempt int) (status, conclusion string, err error)
 
 // Engine runs Pulumi: a *stack.CLI, or a fake that emits engine events.
 type Engine interface {

@@ -105,6 +105,7 @@ func run(ctx context.Context, version string, args []string, environ []string, s
 			return twilio.NewParent(c, apiURL)
 		},
 		Deployments: openDeployments,
+		RunAttempt:  runAttempt,
 	}
 	switch {
 	case *showVersion:
@@ -149,6 +150,11 @@ func openPullRequest(apiURL, token, owner, repo string, number int) (ghcomment.A
 // openRepository is the GitHub adapter behind the drift issue.
 func openRepository(apiURL, token, owner, repo string) (driftissue.API, error) {
 	return github.NewRepository(&http.Client{Timeout: 60 * time.Second}, apiURL, token, owner, repo)
+}
+
+// runAttempt is the GitHub adapter behind the stale-lock check.
+func runAttempt(ctx context.Context, apiURL, token, owner, repo string, runID int64, attempt int) (string, string, error) {
+	return github.RunAttemptStatus(ctx, &http.Client{Timeout: 30 * time.Second}, apiURL, token, owner, repo, runID, attempt)
 }
 
 // mergedPullRequest is the GitHub adapter behind the reviewed-change guard.

@@ -17,6 +17,7 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
 	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 	"github.com/tdeploy/twilio-deploy-action/internal/twilio/wait"
+	syncv1 "github.com/twilio/twilio-go/rest/sync/v1"
 )
 
 // faultServer is a configured provider whose innermost transport is
@@ -157,6 +158,15 @@ func TestCreateWithUnknownOutcome(t *testing.T) {
 			}, false, 1},
 		{"applied, no way to tell", true, "twilio:sync/v1:ServiceSyncList",
 			func(sid string) map[string]any { return map[string]any{"serviceSid": sid} }, true, 1},
+		// No unique name: found by every input Twilio shows back and a
+		// creation time since the request was sent. (The parent Service
+		// has no friendly name, so it never matches.)
+		{"applied, found by its inputs", true, "twilio:sync/v1:Service",
+			func(string) map[string]any {
+				return map[string]any{"friendlyName": "orders", "reachabilityWebhooksEnabled": true}
+			}, false, 2},
+		{"not applied, no match, created again", false, "twilio:sync/v1:Service",
+			func(string) map[string]any { return map[string]any{"friendlyName": "orders"} }, false, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -385,5 +395,78 @@ func TestCancelCutsAHungRequest(t *testing.T) {
 	_, err := prov.Read(t.Context(), p.ReadRequest{Urn: urnOf("twilio:sync/v1:Service", "x"), ID: "IS00000000000000000000000000000000"})
 	if took := time.Since(start); err == nil || took > drain+time.Second {
 		t.Errorf("read = %v after %s; want an error within drain (%s) of the Cancel", err, took, drain)
+	}
+}
+
+// TestCreateWithUnknownOutcomeAmbiguous: two resources with the inputs of
+// a dropped create in its window: the create fails naming both, rather
+// than adopt the wrong one or make a third.
+func TestCreateWithUnknownOutcomeAmbiguous(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t)
+	if _, err := createIn(t, configured(t, env), "twilio:sync/v1:Service", map[string]any{"friendlyName": "orders"}); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := faultServer(t, env, dropFirstCreate(true))
+	_, err := createIn(t, s, "twilio:sync/v1:Service", map[string]any{"friendlyName": "orders"})
+	if !errors.Is(err, ErrUnknownOutcome) || !strings.Contains(err.Error(), "2 resources with its inputs") || !strings.Contains(err.Error(), "pulumi import twilio:sync/v1:Service") {
+		t.Fatalf("err = %v; want the two candidates named and the way out", err)
+	}
+	if n := len(env.Server.Inventory(env.AccountSID)); n != 2 {
+		t.Errorf("%d services, want the 2 there were", n)
+	}
+}
+
+// TestInterruptedCreates: a resource a killed run was creating
+// (InterruptedCreatesEnv) is looked for before it is created: what that
+// run made is adopted, and one it never made is created once.
+func TestInterruptedCreates(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		made   bool // the killed run's create reached Twilio
+		listed bool // the URN is in InterruptedCreatesEnv
+		want   int  // services after the create
+	}{
+		{"made by the killed run: adopted", true, true, 1},
+		{"never made: created", false, true, 1},
+		{"not interrupted: created as usual", true, false, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := emulatortest.New(t)
+			since := time.Now().Add(-time.Minute)
+			made := ""
+			if tc.made {
+				svc, err := env.RestClient().SyncV1.CreateService((&syncv1.CreateServiceParams{}).SetFriendlyName("orders"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				made = *svc.Sid
+			}
+			urn := string(urnOf("twilio:sync/v1:Service", "orders"))
+			vars := envFor(env)
+			if tc.listed {
+				vars[InterruptedCreatesEnv] = `{"since":"` + since.UTC().Format(time.RFC3339) + `","urns":["` + urn + `"]}`
+			}
+			srv, err := newServer(Options{Resources: builtin(), Getenv: func(k string) string { return vars[k] }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := srv.configure(t.Context(), p.ConfigureRequest{Args: property.NewMap(nil)}); err != nil {
+				t.Fatal(err)
+			}
+			resp, err := srv.provider().Create(t.Context(), p.CreateRequest{Urn: urnOf("twilio:sync/v1:Service", "orders"),
+				Properties: property.NewMap(map[string]property.Value{"friendlyName": property.New("orders")})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(env.Server.Inventory(env.AccountSID)); n != tc.want {
+				t.Errorf("%d services, want %d", n, tc.want)
+			}
+			if tc.made && tc.listed && resp.ID != made {
+				t.Errorf("created %s; want the killed run's %s adopted", resp.ID, made)
+			}
+		})
 	}
 }

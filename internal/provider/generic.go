@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
@@ -178,9 +179,19 @@ func (g generic) Create(ctx context.Context, api API, req p.CreateRequest) (p.Cr
 		return p.CreateResponse{}, fmt.Errorf("create %s: %w", g.r.Token, err)
 	}
 	call := Request{Method: http.MethodPost, Host: g.r.Catalog.Host(), Path: list, Form: body.Form, JSON: body.JSON, Create: true}
-	out, err := api.Do(ctx, call)
-	if errors.Is(err, ErrUnknownOutcome) {
-		out, err = g.recoverCreate(ctx, api, path, vals, call)
+	var out map[string]any
+	if since, ok := interruptedSince(ctx); ok {
+		// A killed run was creating it: what it made is adopted.
+		if out, err = g.findCreated(ctx, api, path, vals, since); err != nil {
+			return p.CreateResponse{}, fmt.Errorf("create %s: a killed run was creating it: %w", g.r.Token, err)
+		}
+	}
+	if out == nil {
+		sent := time.Now()
+		out, err = api.Do(ctx, call)
+		if errors.Is(err, ErrUnknownOutcome) {
+			out, err = g.recoverCreate(ctx, api, path, vals, call, sent)
+		}
 	}
 	if err != nil {
 		return p.CreateResponse{}, fmt.Errorf("create %s: %w", g.r.Token, err)
@@ -204,40 +215,15 @@ func (g generic) Create(ctx context.Context, api API, req p.CreateRequest) (p.Cr
 }
 
 // recoverCreate finds out whether a create whose connection dropped
-// happened: by the ID the program chose (a map item's key) or by unique
-// name. If it did not, the create is sent once more; if it cannot tell, it
-// fails rather than risk a duplicate.
-func (g generic) recoverCreate(ctx context.Context, api API, path map[string]string, vals spec.Values, call Request) (map[string]any, error) {
-	if in := g.r.Input(g.r.IDName()); in != nil && in.In == "body" {
-		if own, ok := vals[in.Name].(string); ok && own != "" && g.r.Catalog.Fetch != nil {
-			at := copyPath(path)
-			at[g.r.Catalog.IDParam()] = own
-			inst, err := g.instancePath(at)
-			if err != nil {
-				return nil, err
-			}
-			out, err := api.Do(ctx, Request{Method: http.MethodGet, Host: g.r.Catalog.Host(), Path: inst})
-			if err == nil {
-				return out, nil
-			}
-			if !twilio.NotFound(err) {
-				return nil, err
-			}
-			return api.Do(ctx, call)
-		}
+// happened (findCreated, in the window since the request was first sent).
+// If it did not, the create is sent once more; if it cannot tell, it fails
+// rather than risk a duplicate.
+func (g generic) recoverCreate(ctx context.Context, api API, path map[string]string, vals spec.Values, call Request, sent time.Time) (map[string]any, error) {
+	found, err := g.findCreated(ctx, api, path, vals, sent)
+	if err != nil || found != nil {
+		return found, err
 	}
-	if un, ok := vals["uniqueName"].(string); ok && un != "" && g.r.Catalog.List != nil {
-		found, err := g.findByField(ctx, api, path, "unique_name", un)
-		if err != nil {
-			return nil, err
-		}
-		if found != nil {
-			return found, nil
-		}
-		return api.Do(ctx, call)
-	}
-	return nil, fmt.Errorf("%w; the connection dropped after the request was sent and the resource has no uniqueName to look it up by: "+
-		"check the Console, then `pulumi import` it or run `pulumi up` again", ErrUnknownOutcome)
+	return api.Do(ctx, call)
 }
 
 // findByField pages through the list for an item whose field equals value.

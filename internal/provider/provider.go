@@ -57,6 +57,8 @@ type server struct {
 
 	stopped context.Context // done once the engine called Cancel
 	stop    context.CancelFunc
+
+	interrupted interrupted // InterruptedCreatesEnv
 }
 
 // drain is how long a request already sent may still take once the engine
@@ -152,6 +154,9 @@ func (s *server) provider() p.Provider {
 		Create: func(ctx context.Context, req p.CreateRequest) (p.CreateResponse, error) {
 			ctx, done := s.bind(ctx)
 			defer done()
+			if since, ok := s.interrupted.lookup(s.opts.Getenv, string(req.Urn)); ok {
+				ctx = withInterrupted(ctx, since)
+			}
 			r, api, err := s.resourceAPI(req.Urn.Type(), req.DryRun)
 			if err != nil {
 				return p.CreateResponse{}, err

@@ -87,10 +87,17 @@ func locked(stderr string) bool {
 // LockedError is an operation refused because another run holds the stack.
 // Pulumi's own advice, `pulumi cancel`, breaks that run if it is alive, so
 // the message says what to do instead. The CLI's lines stay in CLIError.
-type LockedError struct{ *CLIError }
+type LockedError struct {
+	*CLIError
+	Why string // what the run found out about the holder, if anything
+}
 
 func (e *LockedError) Error() string {
-	return e.Command + " failed: another run holds the stack (Pulumi's lock); wait for it to end and run this job again. " +
+	why := ""
+	if e.Why != "" {
+		why = " (" + e.Why + ")"
+	}
+	return e.Command + " failed: another run holds the stack (Pulumi's lock" + why + "); wait for it to end and run this job again. " +
 		"Do not run `pulumi cancel` while that run is alive: it breaks that run's update. " +
 		"A workflow `concurrency:` group per branch queues the runs instead (see the README, \"Concurrent runs\")"
 }

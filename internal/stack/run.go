@@ -158,10 +158,24 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 	}
 	trace("config set")
 
+	recovered := false // a stale lock was released once
 	for attempt := 0; ; attempt++ {
 		r, err := s.checkedOperate(opCtx, &st, sinks, trace)
 		if oerr := gate.wait(); oerr != nil {
 			return res, oerr // another branch's stack: its preview was stopped
+		}
+		var le *LockedError
+		if !recovered && ctx.Err() == nil && errors.As(cliError("pulumi "+string(s.Operation)+" on "+s.Stack, err), &le) {
+			recovered = true
+			released, rerr := s.recoverLock(ctx, ws, &st, le)
+			if rerr != nil {
+				return res, rerr
+			}
+			if released {
+				trace("stale lock released")
+				continue
+			}
+			return res, le
 		}
 		if attempt == 0 && err != nil && ctx.Err() == nil {
 			if handled, herr := missing(err); handled {
@@ -328,6 +342,10 @@ func (s Settings) operate(ctx context.Context, st *auto.Stack, sinks []Sink, tra
 			}
 		}
 	}()
+
+	first, recorded := s.recordHolder(ctx, st)
+	defer recorded()
+	sinks = append([]Sink{first}, sinks...)
 
 	switch s.Operation {
 	case event.Preview:

@@ -37,6 +37,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -81,6 +82,16 @@ type Settings struct {
 	// refuses any step the preview did not show. An up with Refresh runs
 	// without it: its refresh may find state the preview did not plan for.
 	NoPlan bool
+
+	// Holder is this run as HolderTag records it (Repository, RunID,
+	// Attempt; nil outside GitHub: nothing is recorded). RunState asks
+	// GitHub whether the run that holds a lock still runs (nil: only a
+	// lock's age, StaleLockAge or DefaultStaleLockAge, tells it is
+	// stale). Notice is told what the run did about a stale lock.
+	Holder       *Holder       `json:"-"`
+	RunState     RunState      `json:"-"`
+	StaleLockAge time.Duration `json:"-"`
+	Notice       func(string)  `json:"-"`
 
 	// Trace, when set, is told when each step of Run ends (for timing).
 	Trace func(step string) `json:"-"`

@@ -78,6 +78,7 @@ type Server struct {
 	calls    map[string]int
 	clock    time.Time
 	pulls    map[string][]PullRequest
+	runs     map[string]RunAttempt // runs.go
 }
 
 // New starts a server that stops when the test ends.
@@ -195,6 +196,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case s.serveIssues(w, r, token):
 		return
 	case s.deployments(w, r, token):
+		return
+	case s.runAttempts(w, r, token):
 		return
 	case r.URL.Path == "/api/graphql" && r.Method == http.MethodPost:
 		if s.DisableGraphQL {

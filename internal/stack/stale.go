@@ -1,0 +1,243 @@
+package stack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/event"
+)
+
+// HolderTag is the stack tag naming the run that took the stack's lock,
+// written as soon as an update holds it. Pulumi's lock says only
+// user@host (pid) and when; this says which GitHub run, so that the next
+// run can ask GitHub whether it still runs.
+const HolderTag = "twilio-deploy:lock-holder"
+
+// InterruptedCreatesEnv tells the provider which resources a killed run
+// left being created, and since when: it looks for each in Twilio before
+// creating it again (see provider's Create).
+const InterruptedCreatesEnv = "TWILIO_DEPLOY_INTERRUPTED_CREATES"
+
+// DefaultStaleLockAge is how old a lock of unknown holder must be to be
+// taken as stale: GitHub ends every job within 6 hours.
+const DefaultStaleLockAge = 6 * time.Hour
+
+// Holder is a GitHub run that held a stack's lock.
+type Holder struct {
+	Repository string    `json:"repository"`
+	RunID      int64     `json:"run_id"`
+	Attempt    int       `json:"attempt"`
+	At         time.Time `json:"at"` // when it held the lock
+}
+
+func (h Holder) String() string {
+	return fmt.Sprintf("run %d (attempt %d) of %s", h.RunID, h.Attempt, h.Repository)
+}
+
+func (h Holder) tag() string {
+	b, _ := json.Marshal(h)
+	return string(b)
+}
+
+func parseHolder(tag string) (Holder, bool) {
+	var h Holder
+	if json.Unmarshal([]byte(tag), &h) != nil || h.RunID == 0 || h.At.IsZero() {
+		return Holder{}, false
+	}
+	return h, true
+}
+
+// RunState says whether a GitHub run attempt still runs: the action's
+// GitHub adapter asks (GET .../actions/runs/{id}/attempts/{n}).
+type RunState func(ctx context.Context, h Holder) (running bool, status string, err error)
+
+// lockTaken reads when each lock was taken from the CLI's message:
+// "  file:///.../x.json: created by runner@host (pid 12) at 2026-12-03T07:00:00Z".
+var lockTaken = regexp.MustCompile(`: created by (\S+) \(pid \d+\) at (\S+)`)
+
+func locksOf(stderr string) []time.Time {
+	var out []time.Time
+	for _, m := range lockTaken.FindAllStringSubmatch(stderr, -1) {
+		if t, err := time.Parse(time.RFC3339, m[2]); err == nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// holderSkew is how long after its lock a run records itself (the tag is
+// written once the update's first event arrives).
+const holderSkew = 2 * time.Minute
+
+// staleVerdict decides whether the locks are left by runs that no longer
+// run: a lock whose holder the tag names (written within holderSkew of it)
+// is stale when GitHub says that run attempt ended, or when it is an
+// earlier attempt of this very run; one of unknown holder when older than
+// maxAge. Any lock that may be alive keeps them all.
+func staleVerdict(ctx context.Context, locks []time.Time, tag string, self *Holder, ask RunState, maxAge time.Duration, now time.Time) (stale bool, why string, err error) {
+	if len(locks) == 0 {
+		return false, "the lock's time could not be read", nil
+	}
+	h, tagged := parseHolder(tag)
+	var reasons []string
+	for _, taken := range locks {
+		known := tagged && !h.At.Before(taken.Add(-5*time.Second)) && h.At.Sub(taken) <= holderSkew
+		switch {
+		case known && self != nil && h.Repository == self.Repository && h.RunID == self.RunID && h.Attempt < self.Attempt:
+			reasons = append(reasons, fmt.Sprintf("taken by %s, an earlier attempt of this run", h))
+		case known && ask != nil:
+			running, status, err := ask(ctx, h)
+			if err != nil {
+				return false, "", fmt.Errorf("ask GitHub whether %s, which holds the stack, still runs: %w", h, err)
+			}
+			if running {
+				return false, fmt.Sprintf("%s holds it and is %s", h, status), nil
+			}
+			reasons = append(reasons, fmt.Sprintf("taken by %s, which is %s", h, status))
+		case now.Sub(taken) > maxAge:
+			reasons = append(reasons, fmt.Sprintf("taken at %s, more than %s ago", taken.Format(time.RFC3339), maxAge))
+		default:
+			return false, fmt.Sprintf("taken at %s by a run this one cannot ask about", taken.Format(time.RFC3339)), nil
+		}
+	}
+	return true, strings.Join(reasons, "; "), nil
+}
+
+// pendingCreates are the URNs of the resources the state says were being
+// created when the CLI died.
+func pendingCreates(d json.RawMessage) ([]string, error) {
+	var dep struct {
+		Pending []struct {
+			Type     string `json:"type"`
+			Resource struct {
+				URN string `json:"urn"`
+			} `json:"resource"`
+		} `json:"pending_operations"`
+	}
+	if err := json.Unmarshal(d, &dep); err != nil {
+		return nil, fmt.Errorf("read the stack's state: %w", err)
+	}
+	var urns []string
+	for _, op := range dep.Pending {
+		if op.Type == "creating" && !slices.Contains(urns, op.Resource.URN) {
+			urns = append(urns, op.Resource.URN)
+		}
+	}
+	return urns, nil
+}
+
+// interruptedCreates is InterruptedCreatesEnv's value.
+func interruptedCreates(since time.Time, urns []string) string {
+	b, _ := json.Marshal(map[string]any{"since": since.UTC().Format(time.RFC3339), "urns": urns})
+	return string(b)
+}
+
+// recoverLock releases a lock left by a run that no longer runs (never a
+// live one), then clears what that run left half-done: the resources it
+// was creating are looked for in Twilio by the next up (the provider is
+// told which, and since when), and the state's pending operations are
+// cleared by a refresh. It reports whether the lock was released.
+func (s Settings) recoverLock(ctx context.Context, ws auto.Workspace, st *auto.Stack, le *LockedError) (bool, error) {
+	locks := locksOf(le.Stderr)
+	tag, _ := st.GetTag(ctx, HolderTag)
+	maxAge := s.StaleLockAge
+	if maxAge == 0 {
+		maxAge = DefaultStaleLockAge
+	}
+	stale, why, err := staleVerdict(ctx, locks, tag, s.Holder, s.RunState, maxAge, time.Now())
+	if err != nil || !stale {
+		if why != "" {
+			le.Why = why
+		}
+		return false, err
+	}
+	// Cancel needs the plain workspace (Run's stack has a lazy one).
+	plain, err := auto.SelectStack(ctx, s.Stack, ws)
+	if err != nil {
+		return false, cliError("select stack "+s.Stack, err)
+	}
+	st = &plain
+	if err := st.Cancel(ctx); err != nil {
+		return false, cliError("release the stale lock of "+s.Stack, err)
+	}
+	s.notice(fmt.Sprintf("Released the lock on stack %s: %s, so no run holds it any more.", s.Stack, why))
+	dep, err := st.Export(ctx)
+	if err != nil {
+		return true, cliError("export the state of "+s.Stack, err)
+	}
+	urns, err := pendingCreates(dep.Deployment)
+	if err != nil {
+		return true, err
+	}
+	if len(urns) == 0 {
+		return true, nil
+	}
+	since := slices.MinFunc(locks, func(a, b time.Time) int { return a.Compare(b) })
+	ws.SetEnvVar(InterruptedCreatesEnv, interruptedCreates(since, urns))
+	names := make([]string, len(urns))
+	for i, u := range urns {
+		names[i] = u[strings.LastIndex(u, "::")+2:]
+	}
+	s.notice(fmt.Sprintf("The killed run was creating %s: the up looks for %s in Twilio before creating %s again.",
+		strings.Join(names, ", "), pronoun(len(urns), "it", "them"), pronoun(len(urns), "it", "them")))
+	if _, err := st.Refresh(ctx, optrefresh.ClearPendingCreates(), optrefresh.SuppressProgress()); err != nil {
+		return true, cliError("clear the pending operations of "+s.Stack, err)
+	}
+	return true, nil
+}
+
+func pronoun(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func (s Settings) notice(msg string) {
+	if s.Notice != nil {
+		s.Notice(msg)
+	}
+}
+
+// recordHolder writes this run into HolderTag once the operation holds
+// the lock (its first engine event: the CLI takes the lock before the
+// engine starts, and a run refused by the lock sends none), beside the
+// operation. wait, called when the operation ended, waits for the write.
+func (s Settings) recordHolder(ctx context.Context, st *auto.Stack) (first Sink, wait func()) {
+	if s.Holder == nil || !takesLock(s.Operation, s.RemoveStack) {
+		return func(events.EngineEvent) {}, func() {}
+	}
+	var once sync.Once
+	started, ended, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		select {
+		case <-started:
+		case <-ended:
+			return
+		}
+		h := *s.Holder
+		h.At = time.Now().UTC()
+		_ = st.SetTag(ctx, HolderTag, h.tag()) // best effort: without it the lock's age decides
+	}()
+	return func(events.EngineEvent) { once.Do(func() { close(started) }) }, func() {
+		close(ended)
+		<-done
+	}
+}
+
+// takesLock reports the operations that lock the stack (a preview and a
+// drift check do not).
+func takesLock(op event.Operation, removeStack bool) bool {
+	return op == event.Up || op == event.Refresh || op == event.Destroy && !removeStack
+}
