@@ -158,4 +158,3 @@ func TestSuspendedSubaccount(t *testing.T) {
 		t.Errorf("reactivated account's credentials: %v", err)
 	}
 }
-
