@@ -263,7 +263,7 @@ func (n PhoneNumber) Schema() schema.ResourceSpec {
 		"`friendlyName` is required and marks the purchase: before buying, the provider looks for a number of the account with that name " +
 		"and takes it instead, so a purchase whose answer was lost is not made twice; give every PhoneNumber its own name. " +
 		"In a pull request environment (pr-environments) the purchase is refused unless `allowInPullRequestEnvironment` is true. " +
-		"Costs: create 3 requests (the name check, the search, the purchase), an unchanged up 1 (a refresh read, with --refresh), a settings change 1, delete 1."
+		"Requests: create 3 (the name check, the search, the purchase), an unchanged up none (a refresh reads the number: 1), a settings change 1, delete 1."
 	for k, ps := range criteriaSchema() {
 		rs.InputProperties[k] = ps
 		rs.Properties[k] = ps
