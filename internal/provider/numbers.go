@@ -258,10 +258,11 @@ func (n PhoneNumber) Schema() schema.ResourceSpec {
 	delete(rs.InputProperties, "phoneNumber")
 	rs.Description = "A phone number bought by search, once: on create the provider searches the numbers the account could buy " +
 		"(as twilio:index:searchAvailablePhoneNumbers does) and buys the first match, in one step; the number is kept in the state. " +
-		"The search criteria only choose the number to buy: changing them later buys nothing (run `pulumi up --replace <urn>` to buy another). " +
+		"The search criteria only choose the number to buy: changing them later buys nothing; to buy another, run `pulumi up --replace <urn>` " +
+		"with the resource option deleteBeforeReplace: true (the old number is released first) or with a new friendlyName. " +
 		"The other inputs are the IncomingPhoneNumber's settings, updated in place; delete releases the number. " +
-		"`friendlyName` is required and marks the purchase: before buying, the provider looks for a number of the account with that name " +
-		"and takes it instead, so a purchase whose answer was lost is not made twice; give every PhoneNumber its own name. " +
+		"`friendlyName` is required and marks the purchase: a purchase whose answer is lost is found by it and not made twice, and a create " +
+		"fails, naming the number, when the account already has a number of that name; give every PhoneNumber its own. " +
 		"In a pull request environment (pr-environments) the purchase is refused unless `allowInPullRequestEnvironment` is true. " +
 		"Requests: create 3 (the name check, the search, the purchase), an unchanged up none (a refresh reads the number: 1), a settings change 1, delete 1."
 	for k, ps := range criteriaSchema() {
@@ -346,13 +347,15 @@ func (n PhoneNumber) Diff(ctx context.Context, req p.DiffRequest) (p.DiffRespons
 	}
 	for _, k := range criteriaNames {
 		if !oldR.Get(k).Equals(newR.Get(k)) {
-			p.GetLogger(ctx).Infof("%s %s: the search criteria changed; the number %s is bought and stays (run `pulumi up --replace` to buy another)",
+			p.GetLogger(ctx).Infof("%s %s: the search criteria changed; the number %s is bought and stays (`pulumi up --replace` buys another)",
 				PhoneNumberToken, req.ID, req.State.Get("phoneNumber").AsString())
 			break
 		}
 	}
-	// A replacement releases the old number first: the new one's name
-	// check would otherwise find the old number by its friendlyName.
+	// A replacement (a new accountSid) releases the old number first: the
+	// new one's name check would otherwise find the old number. The
+	// engine asks no provider about a --replace: the program's
+	// deleteBeforeReplace option decides that one.
 	resp.DeleteBeforeReplace = true
 	return resp, nil
 }
@@ -377,19 +380,22 @@ func (n PhoneNumber) Create(ctx context.Context, api API, req p.CreateRequest) (
 	if err != nil {
 		return p.CreateResponse{}, err
 	}
+	// The name marks one purchase. A number that bears it already is
+	// not taken: it may be another resource's (a replacement creates
+	// before it deletes), or a purchase whose answer died with the
+	// plugin, which only the program's author can tell apart.
 	name, _ := vals["friendlyName"].(string)
-	out, err := n.findByName(ctx, api, path, name)
-	switch {
-	case err != nil:
+	have, err := n.findByName(ctx, api, path, name)
+	if err != nil {
 		return p.CreateResponse{}, err
-	case out != nil:
-		p.GetLogger(ctx).Warningf("%s: the account already has number %v named %q (a purchase whose answer was lost): taking it, buying none", PhoneNumberToken, out["phone_number"], name)
-		path[g.r.Catalog.IDParam()] = idString(out["sid"])
-		out, err = g.send(ctx, api, path, vals, settingNames(g.r, vals))
-		delete(path, g.r.Catalog.IDParam())
-	default:
-		out, err = n.buy(ctx, api, c, path, vals)
 	}
+	if have != nil {
+		return p.CreateResponse{}, fmt.Errorf("%s: the account already has a number named %q (%v, %v), so buying another could make two of one purchase. "+
+			"If it is this resource's (a purchase whose answer was lost), adopt it: `pulumi import %s <name> %v`; "+
+			"if it is the one this resource replaces, set the resource option deleteBeforeReplace: true; else give this PhoneNumber another friendlyName",
+			PhoneNumberToken, name, have["phone_number"], have["sid"], PhoneNumberToken, have["sid"])
+	}
+	out, err := n.buy(ctx, api, c, path, vals)
 	if err != nil {
 		return p.CreateResponse{}, err
 	}

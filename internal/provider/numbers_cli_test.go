@@ -17,9 +17,10 @@ import (
 
 // TestPulumiCLINumbers runs testdata/numbers through the real CLI against
 // the emulator: a number bought by search once (a second up, changed
-// criteria buy nothing; a settings change is one update; destroy
-// releases it), a SafeList entry added and removed, a sub-account
-// suspended and reactivated. Each step's requests are counted.
+// criteria buy nothing; a settings change is one update; an explicit
+// replace buys anew; destroy releases it), a SafeList entry added and
+// removed, a sub-account suspended and reactivated. Each step's requests
+// are counted.
 func TestPulumiCLINumbers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the Pulumi CLI")
@@ -45,10 +46,11 @@ func TestPulumiCLINumbers(t *testing.T) {
 		}
 		return out
 	}
+	var last string // the last step's output
 	step := func(name string, args ...string) emulator.Traffic {
 		t.Helper()
 		env.Server.ResetRequests()
-		pulumi(args...)
+		last = pulumi(args...)
 		tr := emulator.Tally(env.Server.Requests())
 		t.Logf("%s: %s", name, tr)
 		return tr
@@ -89,6 +91,9 @@ func TestPulumiCLINumbers(t *testing.T) {
 	if tr := step("changed criteria", up...); tr.Requests != 1 || tr.Writes != 0 {
 		t.Errorf("up with changed criteria: %s, want the lookup only:\n%s", tr, summarize(env.Server.Requests()))
 	}
+	if !strings.Contains(last, "the search criteria changed; the number +15105550170 is bought and stays") {
+		t.Errorf("the up does not say that the changed criteria are ignored:\n%s", last)
+	}
 	if outs := outputs(); outs["number"] != "+15105550170" || outs["offered"] != "+14155550170" {
 		t.Errorf("after the criteria changed: number %v, offered %v", outs["number"], outs["offered"])
 	}
@@ -99,6 +104,17 @@ func TestPulumiCLINumbers(t *testing.T) {
 	}
 	if got := numbers(); len(got) != 1 || got[0].SID != num.SID || got[0].Fields["sms_url"] != "https://hooks.example.com/sms2" {
 		t.Errorf("after the settings change: %+v", got)
+	}
+
+	// An explicit replace buys by the current criteria, releasing the old
+	// number first (the program's deleteBeforeReplace; else the new one's
+	// name check would refuse): the lookup, the release, the name check,
+	// the search, the purchase.
+	if tr := step("replace", append(up, "--replace", "urn:pulumi:dev::twilio-numbers::twilio:index:PhoneNumber::support")...); tr.Requests != 5 || tr.Writes != 2 {
+		t.Errorf("replace: %s, want 5 requests, 2 writes:\n%s", tr, summarize(env.Server.Requests()))
+	}
+	if got := numbers(); len(got) != 1 || got[0].SID == num.SID || got[0].Fields["phone_number"] != "+14155550170" || got[0].Fields["sms_url"] != "https://hooks.example.com/sms2" {
+		t.Errorf("after the replace: %+v", got)
 	}
 
 	// Suspend the sub-account, then reactivate it: one update each.
@@ -123,10 +139,12 @@ func TestPulumiCLINumbers(t *testing.T) {
 			t.Errorf("left after destroy: %s %s", o.Token, o.SID)
 		}
 	}
-	// The released number is for sale again.
-	avail, err := env.RestClient().Api.ListAvailablePhoneNumberLocal("US", (&api2010.ListAvailablePhoneNumberLocalParams{}).SetContains("5105550170"))
-	if err != nil || len(avail) != 1 {
-		t.Errorf("released number for sale: %d, %v", len(avail), err)
+	// The released numbers are for sale again.
+	for _, n := range []string{"5105550170", "4155550170"} {
+		avail, err := env.RestClient().Api.ListAvailablePhoneNumberLocal("US", (&api2010.ListAvailablePhoneNumberLocalParams{}).SetContains(n))
+		if err != nil || len(avail) != 1 {
+			t.Errorf("released number %s for sale: %d, %v", n, len(avail), err)
+		}
 	}
 }
 
