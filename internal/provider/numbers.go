@@ -497,6 +497,9 @@ func (n PhoneNumber) Read(ctx context.Context, api API, req p.ReadRequest) (p.Re
 	}
 	// The search chose the number: it is no input of the PhoneNumber.
 	resp.Inputs = resp.Inputs.Delete("phoneNumber")
+	if req.Properties.Len() == 0 {
+		resp.Inputs = withoutDefaults(n.Number, resp.Inputs)
+	}
 	resp.Inputs = withRest(resp.Inputs, inR)
 	resp.Properties = withRest(resp.Properties, stR)
 	return resp, nil
@@ -512,6 +515,22 @@ func (n PhoneNumber) Update(ctx context.Context, api API, req p.UpdateRequest) (
 	}
 	resp.Properties = withRest(resp.Properties, newR)
 	return resp, nil
+}
+
+// withoutDefaults drops the values Twilio fills in by itself (callback
+// methods POST, the API version) from an import's inputs: a program that
+// never set them would otherwise clear them on its first up.
+func withoutDefaults(r *spec.Resource, inputs property.Map) property.Map {
+	for k, v := range inputs.All {
+		in := r.Input(k)
+		if in == nil || !v.IsString() {
+			continue
+		}
+		if in.Format == "http-method" && v.AsString() == http.MethodPost || k == "apiVersion" && v.AsString() == "2010-04-01" {
+			inputs = inputs.Delete(k)
+		}
+	}
+	return inputs
 }
 
 // Delete releases the number (DELETE of the IncomingPhoneNumber).

@@ -185,3 +185,54 @@ func TestPulumiCLINumbersInPullRequestEnvironment(t *testing.T) {
 	}
 	testenv.Pulumi(t, dir, penv, "destroy", "--yes", "--non-interactive", "--skip-preview")
 }
+
+// TestPulumiCLINumbersRecordedNowhere: a number already named as the
+// PhoneNumber (a purchase whose answer died with the plugin) stops the
+// up, which names it and buys nothing; imported as the error says, it is
+// the resource's number: the next up sets its settings (one update) and
+// destroy releases it.
+func TestPulumiCLINumbersRecordedNowhere(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the Pulumi CLI")
+	}
+	t.Parallel()
+	env := emulatortest.New(t)
+	have, err := env.RestClient().Api.CreateIncomingPhoneNumber((&api2010.CreateIncomingPhoneNumberParams{}).
+		SetPhoneNumber("+15105550170").SetFriendlyName("Support line"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pulumi, try := cliPrograms(t, env, "numbers")
+	pulumi("stack", "init", "dev")
+	up := []string{"up", "--yes", "--non-interactive", "--skip-preview"}
+	out, err := try(up...)
+	if err == nil || !strings.Contains(out, "pulumi import twilio:index:PhoneNumber <name> "+*have.Sid) {
+		t.Fatalf("up with the name taken: err %v, output:\n%s", err, out)
+	}
+	numbers := func() (sids []string) {
+		for _, o := range env.Server.Inventory(env.AccountSID) {
+			if o.Token == "api/v2010:IncomingPhoneNumber" {
+				sids = append(sids, o.SID)
+			}
+		}
+		return sids
+	}
+	if got := numbers(); len(got) != 1 || got[0] != *have.Sid {
+		t.Fatalf("numbers after the refused up: %v, want only %s", got, *have.Sid)
+	}
+	pulumi("import", "twilio:index:PhoneNumber", "support", *have.Sid, "--yes", "--non-interactive")
+	env.Server.ResetRequests()
+	pulumi(up...)
+	if tr := emulator.Tally(env.Server.Requests()); tr.Writes != 1 || tr.Requests != 2 {
+		t.Errorf("up after the import: %s, want the lookup and the settings' update:\n%s", tr, summarize(env.Server.Requests()))
+	}
+	for _, o := range env.Server.Inventory(env.AccountSID) {
+		if o.SID == *have.Sid && (o.Fields["sms_url"] != "https://hooks.example.com/sms" || o.Fields["sms_method"] != "POST") {
+			t.Errorf("imported number's settings: %v", o.Fields)
+		}
+	}
+	pulumi("destroy", "--yes", "--non-interactive", "--skip-preview")
+	if got := numbers(); len(got) != 0 {
+		t.Errorf("numbers after destroy: %v", got)
+	}
+}
