@@ -29,8 +29,8 @@ const unavailableTestNumber = "+15005550000"
 // numberBlock is one block of the emulator's inventory of available
 // numbers: 100 consecutive lines after prefix (the country code and the
 // national digits before the line), all in ranges set aside for fiction
-// (NANP 555-01xx, Ofcom's drama ranges, ACMA's 5550 xxxx) so no real
-// number is ever shown.
+// (NANP 555-01xx, Ofcom's drama ranges 020 7946 0xxx and 07700 900xxx,
+// ACMA's 0491 570 xxx) so no real number is ever shown.
 type numberBlock struct {
 	country, kind       string // ISO code; "Local", "Mobile", "TollFree"
 	prefix              string // "+1415555" (the lines are 0100-0199)
@@ -39,8 +39,11 @@ type numberBlock struct {
 	locality, region    string
 	postalCode, rateCtr string
 	format              func(e164 string) string
-	smsEvery, mmsEvery  int // line%n != n-1: SMS (0: always); line%n == 0: MMS (0: never)
-	voice               bool
+	// Every number takes calls. sms: "all", "most" (not the lines
+	// ending in 4 or 9, so a search for SMS has something to leave
+	// out) or "none"; mms: the even lines.
+	sms string
+	mms bool
 }
 
 // nanp formats +14155550100 as "(415) 555-0100".
@@ -53,14 +56,14 @@ func plain(n string) string { return n }
 // the order a search returns them. It is the same for every account and
 // run; a number an account holds is left out of searches.
 var inventory = []numberBlock{
-	{country: "US", kind: "Local", prefix: "+1415555", first: 100, digits: 4, locality: "San Francisco", region: "CA", postalCode: "94105", rateCtr: "SNFC CNTRL", format: nanp, smsEvery: 5, mmsEvery: 2, voice: true},
-	{country: "US", kind: "Local", prefix: "+1510555", first: 100, digits: 4, locality: "Oakland", region: "CA", postalCode: "94612", rateCtr: "OKLD", format: nanp, smsEvery: 5, mmsEvery: 2, voice: true},
-	{country: "US", kind: "Local", prefix: "+1212555", first: 100, digits: 4, locality: "New York", region: "NY", postalCode: "10001", rateCtr: "NWYRCYZN01", format: nanp, smsEvery: 5, mmsEvery: 2, voice: true},
-	{country: "US", kind: "TollFree", prefix: "+1800555", first: 100, digits: 4, format: nanp, smsEvery: 0, mmsEvery: 0, voice: true},
-	{country: "CA", kind: "Local", prefix: "+1604555", first: 100, digits: 4, locality: "Vancouver", region: "BC", postalCode: "V6B", rateCtr: "VANCOUVER", format: nanp, smsEvery: 5, mmsEvery: 2, voice: true},
-	{country: "GB", kind: "Local", prefix: "+4420794", first: 60000, digits: 5, locality: "London", region: "London", format: plain, smsEvery: 1, voice: true},
-	{country: "GB", kind: "Mobile", prefix: "+447700900", first: 0, digits: 3, format: plain, smsEvery: 0, mmsEvery: 0, voice: true},
-	{country: "AU", kind: "Mobile", prefix: "+614915", first: 70000, digits: 5, format: plain, smsEvery: 0, voice: true},
+	{country: "US", kind: "Local", prefix: "+1415555", first: 100, digits: 4, locality: "San Francisco", region: "CA", postalCode: "94105", rateCtr: "SNFC CNTRL", format: nanp, sms: "most", mms: true},
+	{country: "US", kind: "Local", prefix: "+1510555", first: 100, digits: 4, locality: "Oakland", region: "CA", postalCode: "94612", rateCtr: "OKLD", format: nanp, sms: "most", mms: true},
+	{country: "US", kind: "Local", prefix: "+1212555", first: 100, digits: 4, locality: "New York", region: "NY", postalCode: "10001", rateCtr: "NWYRCYZN01", format: nanp, sms: "most", mms: true},
+	{country: "US", kind: "TollFree", prefix: "+1800555", first: 100, digits: 4, format: nanp, sms: "all"},
+	{country: "CA", kind: "Local", prefix: "+1604555", first: 100, digits: 4, locality: "Vancouver", region: "BC", postalCode: "V6B", rateCtr: "VANCOUVER", format: nanp, sms: "most", mms: true},
+	{country: "GB", kind: "Local", prefix: "+4420794", first: 60000, digits: 5, locality: "London", region: "London", format: plain, sms: "none"},
+	{country: "GB", kind: "Mobile", prefix: "+447700900", first: 0, digits: 3, format: plain, sms: "all"},
+	{country: "AU", kind: "Mobile", prefix: "+614915", first: 70000, digits: 5, format: plain, sms: "all"},
 }
 
 // blockSize is the number of lines in each block.
@@ -68,9 +71,9 @@ const blockSize = 100
 
 // availableNumber is one number of the inventory with its capabilities.
 type availableNumber struct {
-	block          *numberBlock
-	e164           string
-	sms, mms, voic bool
+	block           *numberBlock
+	e164            string
+	sms, mms, voice bool
 }
 
 // numbersOf lists the inventory of one country and type.
@@ -82,13 +85,9 @@ func numbersOf(country, kind string) []availableNumber {
 			continue
 		}
 		for line := b.first; line < b.first+blockSize; line++ {
-			n := availableNumber{block: b, e164: fmt.Sprintf("%s%0*d", b.prefix, b.digits, line), voic: b.voice}
-			n.sms = b.smsEvery == 0 || line%b.smsEvery != b.smsEvery-1
-			n.mms = b.mmsEvery > 0 && line%b.mmsEvery == 0
-			if b.smsEvery == 1 { // a block without SMS
-				n.sms = false
-			}
-			out = append(out, n)
+			out = append(out, availableNumber{block: b, e164: fmt.Sprintf("%s%0*d", b.prefix, b.digits, line), voice: true,
+				sms: b.sms == "all" || b.sms == "most" && line%5 != 4,
+				mms: b.mms && line%2 == 0})
 		}
 	}
 	return out
@@ -247,7 +246,7 @@ func (c *call) searchNumbers(kind string) *apiError {
 			continue
 		case pat != "" && !matchesPattern(n.e164, pat, anchored):
 			continue
-		case !want("SmsEnabled", n.sms) || !want("MmsEnabled", n.mms) || !want("VoiceEnabled", n.voic):
+		case !want("SmsEnabled", n.sms) || !want("MmsEnabled", n.mms) || !want("VoiceEnabled", n.voice):
 			continue
 		}
 		b := n.block
@@ -264,7 +263,7 @@ func (c *call) searchNumbers(kind string) *apiError {
 			"longitude":            nil,
 			"beta":                 false,
 			"address_requirements": "none",
-			"capabilities":         map[string]any{"voice": n.voic, "sms": n.sms, "mms": n.mms, "fax": false},
+			"capabilities":         map[string]any{"voice": n.voice, "sms": n.sms, "mms": n.mms, "fax": false},
 		}})
 	}
 	return c.writePage(items, op.PageSizeMax)
