@@ -257,3 +257,15 @@ func TestSearchNumbersInvoke(t *testing.T) {
 		t.Errorf("items %v", items)
 	}
 }
+
+// TestSafelistNumberAsYAMLNumber: an unquoted +15017122661, which YAML
+// reads as a number (pulumi-yaml #577), fails the check with the fix
+// instead of reaching Twilio as 15017122661.
+func TestSafelistNumberAsYAMLNumber(t *testing.T) {
+	t.Parallel()
+	s := configured(t, emulatortest.New(t))
+	resp, err := s.check(context.Background(), p.CheckRequest{Urn: urnOf(SafelistToken, "x"), Inputs: pmap(map[string]any{"phoneNumber": 15017122661.0})})
+	if err != nil || len(resp.Failures) != 1 || !strings.Contains(resp.Failures[0].Reason, "quote it in YAML") {
+		t.Errorf("check: %+v %v", resp.Failures, err)
+	}
+}
