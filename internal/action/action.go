@@ -401,6 +401,11 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 	if apiURL != "" {
 		env["TWILIO_API_URL"] = apiURL
 	}
+	// Only the Action says what a pull request environment is.
+	delete(env, prenv.EnvVar)
+	if r.plan.PREnvironment {
+		env[prenv.EnvVar] = r.target.Stack
+	}
 	return stack.Settings{
 		WorkDir: wd, Stack: r.target.Stack, Branch: r.target.Branch, CheckOwner: !r.target.ExplicitStack,
 		Env: env, SecretsProvider: r.in.SecretsProvider, Config: cfg,

@@ -237,6 +237,11 @@ func TestFlow(t *testing.T) {
 			if tt.wantStack == "" && len(runs) > 0 || tt.wantStack != "" && (len(runs) != 1 || runs[0].Stack != tt.wantStack) {
 				t.Fatalf("engine runs %+v, want one on %q", runs, tt.wantStack)
 			}
+			if len(runs) == 1 {
+				if v, ok := runs[0].Env[prenv.EnvVar]; ok {
+					t.Errorf("%s = %q outside a pull request environment", prenv.EnvVar, v)
+				}
+			}
 			for k, v := range tt.wantCreds {
 				if got := runs[0].Env[k]; got != v {
 					t.Errorf("Pulumi's %s = %q, want %q", k, got, v)
@@ -437,7 +442,8 @@ func TestFlowPREnvironment(t *testing.T) {
 		t.Errorf("parent %s, created %v", parentSID, parent.created)
 	}
 	runs := eng.runs()
-	if len(runs) != 1 || runs[0].Stack != "pr-3" || !runs[0].Refresh || runs[0].Env["TWILIO_ACCOUNT_SID"] != "AC99999999999999999999999999999999" {
+	if len(runs) != 1 || runs[0].Stack != "pr-3" || !runs[0].Refresh || runs[0].Env["TWILIO_ACCOUNT_SID"] != "AC99999999999999999999999999999999" ||
+		runs[0].Env[prenv.EnvVar] != "pr-3" {
 		t.Fatalf("engine runs %+v", runs)
 	}
 	if !strings.Contains(out.String(), "pull request #3: created sub-account AC99999999999999999999999999999999 (o/r#3)\n") {

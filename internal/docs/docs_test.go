@@ -319,7 +319,7 @@ func TestReadmeProgram(t *testing.T) {
 // handWrittenTypes are the provider's resources that are not catalog types.
 var handWrittenTypes = map[string]bool{
 	"twilio:serverless:Deployment": true, "twilio:index:AdoptedResource": true, "twilio:index:Subaccount": true,
-	"twilio:flex:Plugin": true, "twilio:flex:Release": true,
+	"twilio:flex:Plugin": true, "twilio:flex:Release": true, "twilio:index:PhoneNumber": true, "twilio:accounts/v1:Safelist": true,
 }
 
 func checkProgram(t *testing.T, model *spec.Model, program string) {

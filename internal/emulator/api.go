@@ -204,6 +204,11 @@ func (s *Server) authenticate(r *http.Request) (*account, *apiError) {
 	if a == nil || a.status == "closed" {
 		return nil, deny
 	}
+	if pass == a.token && a.status == "suspended" {
+		// Twilio: "Account not active" for a suspended account's own
+		// credentials; its parent can still act on it (to reactivate it).
+		return nil, newErr(http.StatusUnauthorized, CodeAccountNotActive, "Account %s is not active (suspended)", a.sid)
+	}
 	if pass == a.token && a.status == "active" {
 		return a, nil
 	}
@@ -232,12 +237,18 @@ func (c *call) serve(upload bool) *apiError {
 		}
 		return c.serveUpload()
 	}
+	if c.info.token == tokSafelist {
+		return c.serveSafelist()
+	}
 	op, status := c.operation()
 	if op == nil {
 		return newErr(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "Method %s not allowed on %s", c.r.Method, c.r.URL.Path)
 	}
 	if e := c.resolveParents(); e != nil {
 		return e
+	}
+	if kind, ok := c.isNumberSearch(); ok {
+		return c.searchNumbers(kind)
 	}
 	if c.info.res.Product == "serverless" && c.r.Method == http.MethodPost && !c.instance &&
 		(c.info.token == "serverless/v1:ServiceFunctionVersion" || c.info.token == "serverless/v1:ServiceAssetVersion") {

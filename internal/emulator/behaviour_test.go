@@ -247,7 +247,7 @@ func TestPaging2010(t *testing.T) {
 	var sids []string
 	for i := range 5 {
 		n, err := client.Api.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).
-			SetPhoneNumber(fmt.Sprintf("+1500555000%d", i)).SetFriendlyName(fmt.Sprint(i)))
+			SetPhoneNumber(fmt.Sprintf("+1415555010%d", i)).SetFriendlyName(fmt.Sprint(i)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,7 +257,7 @@ func TestPaging2010(t *testing.T) {
 	if err != nil || len(all) != 5 {
 		t.Fatalf("twilio-go listed %d numbers (%v), want 5", len(all), err)
 	}
-	filtered, err := client.Api.ListIncomingPhoneNumber(new(api.ListIncomingPhoneNumberParams).SetPhoneNumber("+15005550003"))
+	filtered, err := client.Api.ListIncomingPhoneNumber(new(api.ListIncomingPhoneNumberParams).SetPhoneNumber("+14155550103"))
 	if err != nil || len(filtered) != 1 || *filtered[0].Sid != sids[3] {
 		t.Errorf("filter by PhoneNumber: %d results, %v", len(filtered), err)
 	}

@@ -186,6 +186,11 @@ func (cr *creator) create(r *catalog.Resource) (map[string]any, string, error) {
 	for param, tok := range refersTo[r.Token()] {
 		form.Set(param, cr.lastIDs[tok])
 	}
+	if r.Token() == "api/v2010:IncomingPhoneNumber" {
+		// Twilio requires PhoneNumber or AreaCode, which the
+		// description cannot say: buy any number of an area code.
+		form.Set("AreaCode", "415")
+	}
 	var body any
 	if r.Create.Body == "json" {
 		body = js

@@ -66,7 +66,26 @@
 // main account's credentials act on its sub-accounts' 2010 paths
 // (/2010-04-01/Accounts/{SubSid}/...). Keys created through
 // /2010-04-01/Accounts/{Sid}/Keys.json authenticate until deleted; their
-// secret is in the create response only.
+// secret is in the create response only. Status=suspended (by the
+// parent) suspends one: its own credentials get 401 with error 20005
+// (Account not active) until Status=active; the parent still acts on it.
+//
+// # Phone numbers
+//
+// AvailablePhoneNumbers/{Country}/{Local|Mobile|TollFree}.json search a
+// fixed inventory, the same every run, in ranges set aside for fiction (US
+// local +1 415/510/212 555-01xx, US toll-free +1 800 555-01xx, CA +1 604,
+// GB local and mobile, AU mobile); a type not sold in a country is 404
+// (US Mobile). AreaCode, Contains (at least two of digits, * for any one
+// digit, letters as keypad digits; a leading + anchors it at the start)
+// and SmsEnabled, MmsEnabled, VoiceEnabled filter it. A number any open
+// account holds is not offered, and buying it (or Twilio's test number
+// +15005550000) is 400, 21422; AreaCode without PhoneNumber buys the first
+// local number of that area code (none: 400, 21452). A number outside the
+// inventory that nobody holds is sold, as Twilio's test credentials sell
+// their magic numbers. The accounts SafeList (/v1/SafeList/Numbers) adds
+// by POST and reads and removes by the PhoneNumber query (404 when the
+// number is not on it).
 //
 // # Serverless
 //

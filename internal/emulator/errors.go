@@ -13,6 +13,7 @@ import (
 const (
 	CodeInvalidParameter = 20001 // missing or invalid parameter
 	CodeAuthenticate     = 20003 // bad credentials or closed account
+	CodeAccountNotActive = 20005 // a suspended account's own credentials
 	CodeNotFound         = 20404 // no such resource
 	CodeMethodNotAllowed = 20004 // method not allowed on this path
 	CodeConflict         = 54301 // unique name already taken (Sync's code; most APIs answer 409)

@@ -6,7 +6,8 @@ import (
 )
 
 // The product rules beyond plain CRUD, by token: Serverless (serverless.go),
-// TaskRouter (taskrouter.go), Studio (studio.go), Flex plugins (flex.go), API keys.
+// TaskRouter (taskrouter.go), Studio (studio.go), Flex plugins (flex.go), phone
+// numbers and the SafeList (numbers.go), API keys.
 
 // afterCreate applies product rules to a new object before it is stored.
 func (s *Server) afterCreate(c *call, o *object) *apiError {
@@ -41,6 +42,8 @@ func (s *Server) afterCreate(c *call, o *object) *apiError {
 		return s.newBuild(c, o)
 	case tokSlDeployment:
 		return s.newDeployment(c, o)
+	case tokIncomingNumber:
+		return s.buyNumber(o)
 	case tokAPIKey:
 		// A new API key authenticates for the account it was created in;
 		// its secret is shown once, in the create response.

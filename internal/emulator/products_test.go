@@ -47,11 +47,13 @@ var products = map[string]crud{
 	"api IncomingPhoneNumber": {
 		prefix: "PN",
 		create: func(c *twilio.RestClient, name string) (string, string, error) {
-			r, err := c.Api.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetPhoneNumber("+15005550006").SetFriendlyName(name))
+			// One number per name: a number is bought once.
+			number := fmt.Sprintf("+1415555%04d", 100+int(name[len(name)-1]-'0'))
+			r, err := c.Api.CreateIncomingPhoneNumber(new(api.CreateIncomingPhoneNumberParams).SetPhoneNumber(number).SetFriendlyName(name))
 			if err != nil {
 				return "", "", err
 			}
-			if str(r.PhoneNumber) != "+15005550006" {
+			if str(r.PhoneNumber) != number {
 				return "", "", fmt.Errorf("phone_number %s", str(r.PhoneNumber))
 			}
 			return str(r.Sid), str(r.FriendlyName), nil

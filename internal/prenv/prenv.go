@@ -44,6 +44,12 @@ func Name(repository string, number int) string {
 	return fmt.Sprintf("%s#%d", repository, number)
 }
 
+// EnvVar marks a pull request environment to Pulumi and its plugins: the
+// Action sets it to the environment's stack (pr-<number>) when it deploys
+// one, and to nothing otherwise. The Twilio provider refuses to buy phone
+// numbers there unless the program allows it.
+const EnvVar = "TWILIO_DEPLOY_PR_ENVIRONMENT"
+
 // StackName is the stack of a pull request environment.
 func StackName(number int) string { return fmt.Sprintf("pr-%d", number) }
 

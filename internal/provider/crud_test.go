@@ -66,6 +66,11 @@ func (b *builder) inputs(r *spec.Resource) (spec.Values, error) {
 			vals[in.Name] = sample(in)
 		}
 	}
+	if r.Token == "twilio:api/v2010:IncomingPhoneNumber" {
+		// Twilio requires PhoneNumber or AreaCode, which its
+		// description cannot say (nor the model): buy by area code.
+		vals["areaCode"] = "415"
+	}
 	return vals, nil
 }
 

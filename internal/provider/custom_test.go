@@ -94,6 +94,43 @@ func TestSubaccount(t *testing.T) {
 	}
 }
 
+// TestSubaccountStatus: status is active or suspended (closing is the
+// delete); it differs when it asks for another status than the account
+// has, and unset leaves the account's status alone.
+func TestSubaccountStatus(t *testing.T) {
+	t.Parallel()
+	sub := Subaccount{}
+	urn := urnOf(SubaccountToken, "team")
+	for _, tc := range []struct {
+		status string
+		fail   bool
+	}{{"active", false}, {"suspended", false}, {"closed", true}, {"paused", true}} {
+		resp, err := sub.Check(context.Background(), p.CheckRequest{Urn: urn, Inputs: pmap(map[string]any{"status": tc.status})})
+		if err != nil || (len(resp.Failures) > 0) != tc.fail {
+			t.Errorf("check status %q: %v %v, want failure %v", tc.status, resp.Failures, err, tc.fail)
+		}
+	}
+	for _, tc := range []struct {
+		name       string
+		old, new   map[string]any
+		state      string
+		wantChange bool
+	}{
+		{"suspend", map[string]any{}, map[string]any{"status": "suspended"}, "active", true},
+		{"reactivate", map[string]any{"status": "suspended"}, map[string]any{"status": "active"}, "suspended", true},
+		{"same", map[string]any{"status": "suspended"}, map[string]any{"status": "suspended"}, "suspended", false},
+		{"suspended by hand, unset", map[string]any{}, map[string]any{}, "suspended", false},
+		{"suspended by hand, active asked", map[string]any{"status": "active"}, map[string]any{"status": "active"}, "suspended", true},
+		{"unset after suspended", map[string]any{"status": "suspended"}, map[string]any{}, "suspended", false},
+	} {
+		resp, err := sub.Diff(context.Background(), p.DiffRequest{Urn: urn, ID: "AC1", OldInputs: pmap(tc.old), Inputs: pmap(tc.new),
+			State: pmap(map[string]any{"status": tc.state})})
+		if err != nil || resp.HasChanges != tc.wantChange {
+			t.Errorf("%s: %+v %v, want changes %v", tc.name, resp, err, tc.wantChange)
+		}
+	}
+}
+
 func TestAdoptedResource(t *testing.T) {
 	t.Parallel()
 	env := emulatortest.New(t)

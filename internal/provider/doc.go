@@ -10,12 +10,15 @@
 // listed with reasons in spec.Excluded. Tokens are "twilio:<Module>:<Type>"
 // straight from the catalog: twilio:sync/v1:Service,
 // twilio:sync/v1:ServiceSyncMap, twilio:api/v2010:IncomingPhoneNumber.
-// Hand-written types live in the "index" module: twilio:index:Subaccount
-// and twilio:index:AdoptedResource (see Resource to add more).
+// Hand-written types live in the "index" module: twilio:index:Subaccount,
+// twilio:index:AdoptedResource and twilio:index:PhoneNumber (see Resource
+// to add more); twilio:accounts/v1:Safelist stands in for an excluded
+// catalog type under its token.
 //
 // A provider serves exactly the resources of Options.Resources, each under
 // its Token, and refuses a token given twice: CatalogResources gives the
-// catalog's, Subaccount and Adopt are this package's hand-written ones. The
+// catalog's; Subaccount, Adopt, PhoneNumber and Safelist are this
+// package's hand-written ones. The
 // plugin's list lives in cmd/pulumi-resource-twilio, which also registers
 // the Serverless deployment (internal/serverless/deployment, built on this
 // package).

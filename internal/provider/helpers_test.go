@@ -34,7 +34,8 @@ var testModel = sync.OnceValue(func() *spec.Model {
 // registers them (less the Serverless deployment, which builds on this
 // package).
 func builtin() []Resource {
-	return append(CatalogResources(testModel()), Subaccount{}, Adopt{Model: testModel()})
+	return append(CatalogResources(testModel()), Subaccount{}, Adopt{Model: testModel()},
+		PhoneNumber{Number: testModel().Resource("twilio:api/v2010:IncomingPhoneNumber")}, Safelist{})
 }
 
 // envFor is the environment a provider needs to talk to an emulator.

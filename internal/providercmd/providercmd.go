@@ -15,6 +15,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/catalog"
 	"github.com/tdeploy/twilio-deploy-action/internal/flexplugin"
+	"github.com/tdeploy/twilio-deploy-action/internal/prenv"
 	"github.com/tdeploy/twilio-deploy-action/internal/provider"
 	"github.com/tdeploy/twilio-deploy-action/internal/provider/spec"
 	"github.com/tdeploy/twilio-deploy-action/internal/serverless/deployment"
@@ -44,7 +45,8 @@ func run(ctx context.Context, version string, getenv func(string) string) error 
 }
 
 // New builds the provider the engine runs: every resource of the embedded
-// catalog, the provider's hand-written Subaccount and AdoptedResource, and
+// catalog, the provider's hand-written Subaccount, AdoptedResource,
+// PhoneNumber (bought by search) and Safelist, and
 // the Serverless deployment (which builds on internal/provider, so only a
 // package above both can register it).
 func New(version string, getenv func(string) string) (p.Provider, error) {
@@ -60,16 +62,26 @@ func New(version string, getenv func(string) string) (p.Provider, error) {
 	if err != nil {
 		return p.Provider{}, err
 	}
+	search, err := provider.NewSearchNumbers(c)
+	if err != nil {
+		return p.Provider{}, err
+	}
+	number := m.Resource("twilio:api/v2010:IncomingPhoneNumber")
+	if number == nil {
+		return p.Provider{}, fmt.Errorf("the catalog lacks api/v2010:IncomingPhoneNumber")
+	}
 	return provider.New(provider.Options{
 		Version: version,
 		Getenv:  getenv,
 		Resources: append(provider.CatalogResources(m),
 			provider.Subaccount{},
 			provider.Adopt{Model: m},
+			provider.PhoneNumber{Number: number, PREnvironment: getenv(prenv.EnvVar)},
+			provider.Safelist{},
 			deployment.Resource(deployment.Options{}),
 			flexplugin.NewPlugin(flexplugin.PluginOptions{}),
 			flexplugin.Release{},
 		),
-		Functions: append(append(provider.CatalogFunctions(m), finders...), provider.FlowDefinition{}),
+		Functions: append(append(provider.CatalogFunctions(m), finders...), provider.FlowDefinition{}, search),
 	})
 }

@@ -12,7 +12,7 @@ var Excluded = map[string]string{
 	// Accounts
 	"accounts/v1:BulkConsents": "action: bulk-uploads consent records",
 	"accounts/v1:BulkContacts": "action: bulk-uploads contacts",
-	"accounts/v1:Safelist":     "no instance path: numbers are added and removed by query, not by ID",
+	"accounts/v1:Safelist":     "use the hand-written twilio:accounts/v1:Safelist: the list has no instance path (numbers are read and removed by the PhoneNumber query)",
 
 	// 2010 API
 	"api/v2010:Account":                            "use twilio:index:Subaccount, which closes the sub-account on delete (the API has no DELETE)",
