@@ -431,6 +431,9 @@ func (c *call) params(op *catalog.Operation, list bool) (map[string]any, *apiErr
 // convertParam parses form values by the parameter's declared type.
 func convertParam(p *catalog.Param, vs []string) (any, *apiError) {
 	if p.Type == "array" {
+		if len(vs) == 1 && vs[0] == "" {
+			return []any{}, nil // one empty value clears a list
+		}
 		if len(vs) == 1 && strings.HasPrefix(strings.TrimSpace(vs[0]), "[") {
 			var arr []any // some clients send a JSON array
 			if err := json.Unmarshal([]byte(vs[0]), &arr); err == nil {
