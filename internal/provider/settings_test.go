@@ -186,3 +186,39 @@ func TestSettingsOtherAccount(t *testing.T) {
 		t.Errorf("read of another account's configuration: %v", err)
 	}
 }
+
+// The generated lookup of a settings object takes its path inputs only
+// (none for an account's own) and reads it with one GET, defaults
+// included before any write.
+func TestSettingsLookups(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t)
+	s := configured(t, env)
+	fns := map[string]Function{}
+	for _, f := range CatalogFunctions(testModel()) {
+		fns[f.Token()] = f
+	}
+	account := fns["twilio:conversations/v1:getConfiguration"]
+	route := fns["twilio:routes/v2:getPhoneNumber"]
+	if account == nil || route == nil {
+		t.Fatal("no getConfiguration or getPhoneNumber lookup")
+	}
+	if in := account.Schema().Inputs; len(in.Properties) != 0 || len(in.Required) != 0 {
+		t.Errorf("getConfiguration takes %v (required %v), want nothing", in.Properties, in.Required)
+	}
+	if in := route.Schema().Inputs; len(in.Properties) != 1 || strings.Join(in.Required, ",") != "phoneNumber" {
+		t.Errorf("getPhoneNumber takes %v (required %v), want phoneNumber", in.Properties, in.Required)
+	}
+	k := len(env.Server.Requests())
+	got, err := account.Invoke(context.Background(), s.api, spec.Values{})
+	if err != nil || !got.Get("defaultChatServiceSid").IsString() || got.Get("accountSid").AsString() != env.AccountSID {
+		t.Errorf("getConfiguration: %v %v", err, got)
+	}
+	got, err = route.Invoke(context.Background(), s.api, spec.Values{"phoneNumber": "+15005550006"})
+	if err != nil || got.Get("voiceRegion").AsString() != "us1" || got.Get("phoneNumber").AsString() != "+15005550006" {
+		t.Errorf("getPhoneNumber: %v %v", err, got)
+	}
+	if reqs := requestsSince(env, k); len(reqs) != 2 {
+		t.Errorf("two lookups sent:\n%s", summarize(reqs))
+	}
+}
