@@ -281,6 +281,8 @@ func buildSettings(cr *catalog.Resource) (*Resource, error) {
 	}
 	for _, name := range catalog.PathParams(cr.InstancePath) {
 		r.addParent(name)
+		r.inputs[PropertyName(name)].Description = fmt.Sprintf("Whose settings these are (`%s` in the URL). "+
+			"Changing it replaces the resource: the new one's settings are applied, the old one's previous values restored.", name)
 	}
 	var body []*Input
 	for _, p := range cr.Update.Params {
