@@ -5,6 +5,7 @@
 #   scripts/gen-catalog.sh            # the pinned version
 #   SPEC_PACKAGE=@twilio/cli-core@9.1.0 scripts/gen-catalog.sh
 #   SPEC_PACKAGE=@twilio-alpha/mcp@0.7.0 scripts/gen-catalog.sh   # the earlier source
+#   CATALOG_OUT=/tmp/c.json scripts/gen-catalog.sh   # elsewhere (scripts/newer-spec.sh)
 # Tokens of resources already in the catalog are kept (-keep), so that a
 # schema renamed upstream does not rename a type users' programs name.
 set -euo pipefail
@@ -23,5 +24,6 @@ if [ -z "$spec" ]; then
   echo "gen-catalog: no twilio_*.json in $PKG" >&2
   exit 1
 fi
-go run ./internal/catalog/gen -spec "$spec" -source "$PKG" -keep internal/catalog/catalog.json -out internal/catalog/catalog.json
-echo "catalog: $(grep -c '"module"' internal/catalog/catalog.json) resources from $PKG"
+OUT=${CATALOG_OUT:-internal/catalog/catalog.json}
+go run ./internal/catalog/gen -spec "$spec" -source "$PKG" -keep internal/catalog/catalog.json -out "$OUT"
+echo "catalog: $(grep -c '"module"' "$OUT") resources from $PKG" >&2

@@ -187,9 +187,10 @@ func (o *Operation) Param(name string) *Param {
 }
 
 // Owner returns the resource that the placeholder param of r's list path
-// names: the one whose instance path is the list path up to param
-// ("ServiceSid" in /v1/Services/{ServiceSid}/Maps is sync/v1:Service), or
-// nil when the catalog has none.
+// (its instance path when it has no list: a singleton) names: the one whose
+// instance path is the path up to param ("ServiceSid" in
+// /v1/Services/{ServiceSid}/Maps is sync/v1:Service), or nil when the
+// catalog has none besides r.
 func (c *Catalog) Owner(r *Resource, param string) *Resource {
 	c.ownersOnce.Do(func() {
 		c.owners = make(map[string]*Resource, len(c.Resources))
@@ -199,7 +200,11 @@ func (c *Catalog) Owner(r *Resource, param string) *Resource {
 			}
 		}
 	})
-	segs := strings.Split(r.ListPath, "/")
+	path := r.ListPath
+	if path == "" {
+		path = r.InstancePath
+	}
+	segs := strings.Split(path, "/")
 	for i, seg := range segs {
 		if !strings.HasPrefix(seg, "{"+param+"}") {
 			continue
@@ -208,7 +213,10 @@ func (c *Catalog) Owner(r *Resource, param string) *Resource {
 		if r.Version == "2010-04-01" && !strings.HasSuffix(prefix, ".json") {
 			prefix += ".json"
 		}
-		return c.owners[shape(r.Product, prefix)]
+		if o := c.owners[shape(r.Product, prefix)]; o != r {
+			return o
+		}
+		return nil
 	}
 	return nil
 }

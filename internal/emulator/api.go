@@ -442,6 +442,9 @@ func (c *call) params(op *catalog.Operation, list bool) (map[string]any, *apiErr
 // convertParam parses form values by the parameter's declared type.
 func convertParam(p *catalog.Param, vs []string) (any, *apiError) {
 	if p.Type == "array" {
+		if len(vs) == 1 && vs[0] == "" {
+			return []any{}, nil // one empty value clears a list
+		}
 		if len(vs) == 1 && strings.HasPrefix(strings.TrimSpace(vs[0]), "[") {
 			var arr []any // some clients send a JSON array
 			if err := json.Unmarshal([]byte(vs[0]), &arr); err == nil {
@@ -696,19 +699,26 @@ func (c *call) writeObject(status int, o *object) *apiError {
 	return nil
 }
 
-// find returns the addressed instance; a singleton that was never written
-// is returned with default fields (not stored).
+// find returns the addressed instance; a singleton or settings object that
+// was never written is returned with its default fields (not stored).
 func (c *call) find() *object {
 	if o := c.lookup(c.info, c.vals); o != nil {
 		return o
 	}
-	if !c.info.singleton {
+	fields := settingsFields(c.info, c.acct.sid, c.vals)
+	if fields == nil && !c.info.singleton {
 		return nil
 	}
-	fields := map[string]any{}
+	if fields == nil {
+		fields = map[string]any{}
+	}
 	c.fillParents(fields)
 	path := expand(c.info.inst, escapeAll(c.vals))
-	return &object{info: c.info, key: c.host + path, path: path, vals: slices.Clone(c.vals),
+	var id string
+	if c.info.res.IDField != "" {
+		id = c.vals[len(c.vals)-1] // a settings object keyed by its path (a number's route)
+	}
+	return &object{info: c.info, key: c.host + path, path: path, vals: slices.Clone(c.vals), id: id,
 		fields: fields, created: c.acct.created, updated: c.acct.created}
 }
 

@@ -574,7 +574,7 @@ func TestSingletonsAndCascade(t *testing.T) {
 	const host = "conversations.twilio.com"
 	_, svc, _ := c.do("POST", host, "/v1/Services", url.Values{"FriendlyName": {"chat"}}, nil)
 	base := "/v1/Services/" + svc["sid"].(string)
-	if st, cfg, _ := c.do("GET", host, base+"/Configuration", nil, nil); st != 200 || cfg["chat_service_sid"] != svc["sid"] || cfg["reachability_enabled"] != nil {
+	if st, cfg, _ := c.do("GET", host, base+"/Configuration", nil, nil); st != 200 || cfg["chat_service_sid"] != svc["sid"] || cfg["reachability_enabled"] != false {
 		t.Fatalf("default configuration: %d %v", st, cfg)
 	}
 	if st, cfg, _ := c.do("POST", host, base+"/Configuration", url.Values{"ReachabilityEnabled": {"true"}}, nil); st != 200 || cfg["reachability_enabled"] != true {

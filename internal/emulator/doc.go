@@ -50,6 +50,15 @@
 // number, with * for any digit, as Twilio documents. Items are listed
 // oldest first.
 //
+// # Settings objects
+//
+// Objects Twilio keeps once per account or parent and only lets you fetch
+// and update (Conversations' account configuration, a Conversations
+// service's configuration, video recording settings, a number's inbound
+// processing region...) exist before anyone writes them: a fetch answers
+// Twilio's documented defaults (settingsDefaults in settings.go), an update
+// merges into them, and they go with their parent.
+//
 // # TaskRouter
 //
 // A new Workspace holds the Activities Twilio creates in every one:

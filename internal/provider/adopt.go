@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -22,7 +21,9 @@ const AdoptToken = "twilio:index:AdoptedResource"
 
 // Adopt sets some fields of an existing Twilio resource (a phone number
 // bought in the Console, a service made by hand) and puts them back on
-// delete. It never creates or deletes the resource itself.
+// delete. It never creates or deletes the resource itself. Settings
+// objects (spec.Settings) are refused: they are resources of their own
+// type, which record and restore the same way (target, in restore.go).
 //
 // Create reads the resource once, records the previous value of every field
 // it is about to set (output "previous"), and sends one update. Update sends
@@ -74,13 +75,6 @@ func (Adopt) Schema() schema.ResourceSpec {
 	}
 }
 
-// adoptTarget is a resolved adoption target.
-type adoptTarget struct {
-	r    *spec.Resource
-	g    generic
-	path map[string]string // parents and own ID, by Twilio name
-}
-
 func (a Adopt) resourceType(v property.Value) (*spec.Resource, error) {
 	if !v.IsString() {
 		return nil, fmt.Errorf("resourceType must be a type token such as twilio:api/v2010:IncomingPhoneNumber")
@@ -91,7 +85,15 @@ func (a Adopt) resourceType(v property.Value) (*spec.Resource, error) {
 	}
 	r := a.Model.Resource(tok)
 	if r == nil {
+		if why, ok := spec.Excluded[strings.TrimPrefix(tok, spec.Package+":")]; ok {
+			return nil, fmt.Errorf("resourceType %s is not offered (%s), so it cannot be adopted", tok, why)
+		}
 		return nil, fmt.Errorf("resourceType %q is not a twilio resource type", v.AsString())
+	}
+	if r.Kind == spec.Settings {
+		// One way in: the settings resource records and restores the
+		// same way, under its own token.
+		return nil, fmt.Errorf("resourceType %s is a settings object: declare it as a resource of type %s instead, which applies its settings by update and restores the previous values on destroy", tok, tok)
 	}
 	if !r.Updatable() || r.Catalog.Fetch == nil {
 		return nil, fmt.Errorf("resourceType %s cannot be adopted: Twilio cannot both read and update it", tok)
@@ -234,12 +236,12 @@ func strMap(v property.Value) map[string]string {
 
 // resolve finds the target: by sid, or by listing and matching lookup.
 // found is the resource's representation when resolving had to read it.
-func (a Adopt) resolve(ctx context.Context, api API, inputs property.Map) (t adoptTarget, found map[string]any, err error) {
+func (a Adopt) resolve(ctx context.Context, api API, inputs property.Map) (t target, found map[string]any, err error) {
 	r, err := a.resourceType(inputs.Get("resourceType"))
 	if err != nil {
 		return t, nil, err
 	}
-	t = adoptTarget{r: r, g: generic{r: r}, path: map[string]string{}}
+	t = newTarget(r, nil)
 	parents := strMap(inputs.Get("parents"))
 	vals := spec.Values{}
 	for k, v := range parents {
@@ -298,39 +300,12 @@ func matchAll(r *spec.Resource, m map[string]any, lookup map[string]string) bool
 	return true
 }
 
-func (t adoptTarget) fetch(ctx context.Context, api API) (map[string]any, error) {
-	inst, err := t.g.instancePath(t.path)
-	if err != nil {
-		return nil, err
-	}
-	return api.Do(ctx, Request{Method: http.MethodGet, Host: t.r.Catalog.Host(), Path: inst})
-}
-
-// current reads the values of the named inputs from a representation.
-func (t adoptTarget) current(out map[string]any, names []string) spec.Values {
-	vals := spec.Values{}
-	for _, n := range names {
-		in := t.r.Input(n)
-		v := spec.FromResponse(in, out[in.Field])
-		if v == nil && in.Type == "string" {
-			v = "" // an unset URL is restored by sending it empty
-		}
-		vals[n] = v
-	}
-	return vals
-}
-
-func (t adoptTarget) secret(k string) bool {
-	in := t.r.Input(k)
-	return in != nil && in.Secret
-}
-
-func (a Adopt) state(inputs property.Map, t adoptTarget, previous spec.Values) property.Map {
+func (a Adopt) state(inputs property.Map, t target, previous spec.Values) property.Map {
 	st := inputs.Set("sid", property.New(t.path[t.r.Catalog.IDParam()]))
 	return st.Set("previous", property.New(toMap(previous, t.secret)))
 }
 
-func (a Adopt) id(t adoptTarget) string {
+func (a Adopt) id(t target) string {
 	return t.r.Token + "|" + t.r.ID(t.path, t.path[t.r.Catalog.IDParam()])
 }
 
@@ -346,40 +321,33 @@ func (a Adopt) Create(ctx context.Context, api API, req p.CreateRequest) (p.Crea
 	if err != nil {
 		return p.CreateResponse{}, err
 	}
-	if out == nil {
-		if out, err = t.fetch(ctx, api); err != nil {
-			return p.CreateResponse{}, fmt.Errorf("adopt %s: %w", a.id(t), err)
-		}
-	}
 	settings, _ := toValues(mapOf(req.Properties.Get("settings")))
-	names := slices.Sorted(maps.Keys(settings))
-	previous := t.current(out, names)
-	if _, err := t.g.send(ctx, api, t.path, settings, names); err != nil {
+	previous, _, err := t.apply(ctx, api, out, settings)
+	if err != nil {
 		return p.CreateResponse{}, fmt.Errorf("adopt %s: %w", a.id(t), err)
 	}
 	return p.CreateResponse{ID: a.id(t), Properties: a.state(req.Properties, t, previous)}, nil
 }
 
 // target rebuilds the target from an ID and the recorded state.
-func (a Adopt) target(api API, id string, state property.Map) (adoptTarget, error) {
+func (a Adopt) target(api API, id string, state property.Map) (target, error) {
 	tok, rest, ok := strings.Cut(id, "|")
 	if !ok {
-		return adoptTarget{}, fmt.Errorf("ID %q of %s: want {resourceType}|{ID of that type}", id, AdoptToken)
+		return target{}, fmt.Errorf("ID %q of %s: want {resourceType}|{ID of that type}", id, AdoptToken)
 	}
 	r, err := a.resourceType(property.New(tok))
 	if err != nil {
-		return adoptTarget{}, err
+		return target{}, err
 	}
-	g := generic{r: r}
 	parents := property.NewMap(nil)
 	for k, v := range strMap(state.Get("parents")) {
 		parents = parents.Set(k, property.New(v))
 	}
-	path, err := g.locate(api, rest, parents)
+	path, err := generic{r: r}.locate(api, rest, parents)
 	if err != nil {
-		return adoptTarget{}, err
+		return target{}, err
 	}
-	return adoptTarget{r: r, g: g, path: path}, nil
+	return newTarget(r, path), nil
 }
 
 func (a Adopt) Read(ctx context.Context, api API, req p.ReadRequest) (p.ReadResponse, error) {
@@ -418,39 +386,12 @@ func (a Adopt) Update(ctx context.Context, api API, req p.UpdateRequest) (p.Upda
 	if err != nil {
 		return p.UpdateResponse{}, err
 	}
-	olds := req.OldInputs
-	o, _ := toValues(mapOf(olds.Get("settings")))
+	o, _ := toValues(mapOf(req.OldInputs.Get("settings")))
 	n, _ := toValues(mapOf(req.Inputs.Get("settings")))
 	previous, _ := toValues(mapOf(req.State.Get("previous")))
-	send := spec.Values{}
-	var added []string
-	for k, v := range n {
-		if ov, ok := o[k]; !ok || !spec.Equal(ov, v) {
-			send[k] = v
-		}
-		if _, ok := previous[k]; !ok {
-			added = append(added, k)
-		}
-	}
-	for k := range o {
-		if _, still := n[k]; !still {
-			send[k] = previous[k] // put back what was there before
-			delete(previous, k)
-		}
-	}
-	if len(added) > 0 {
-		out, err := t.fetch(ctx, api)
-		if err != nil {
-			return p.UpdateResponse{}, fmt.Errorf("update %s: %w", req.ID, err)
-		}
-		for k, v := range t.current(out, added) {
-			previous[k] = v
-		}
-	}
-	if len(send) > 0 {
-		if _, err := t.g.send(ctx, api, t.path, send, slices.Sorted(maps.Keys(send))); err != nil {
-			return p.UpdateResponse{}, fmt.Errorf("update %s: %w", req.ID, err)
-		}
+	previous, _, err = t.change(ctx, api, o, n, previous)
+	if err != nil {
+		return p.UpdateResponse{}, fmt.Errorf("update %s: %w", req.ID, err)
 	}
 	return p.UpdateResponse{Properties: a.state(req.Inputs, t, previous)}, nil
 }
@@ -461,12 +402,8 @@ func (a Adopt) Delete(ctx context.Context, api API, req p.DeleteRequest) error {
 		return err
 	}
 	previous, _ := toValues(mapOf(req.Properties.Get("previous")))
-	if len(previous) == 0 {
-		return nil
-	}
-	_, err = t.g.send(ctx, api, t.path, previous, slices.Sorted(maps.Keys(previous)))
-	if err != nil && !twilio.NotFound(err) {
-		return fmt.Errorf("restore %s: %w", req.ID, err)
+	if err := t.restore(ctx, api, previous); err != nil {
+		return fmt.Errorf("%s: %w", req.ID, err)
 	}
 	return nil
 }

@@ -165,6 +165,22 @@ func TestAdoptedResource(t *testing.T) {
 			t.Errorf("check %s: %v, no failure", name, err)
 		}
 	}
+	// A settings object is a resource of its own; an excluded type says
+	// why it is not offered.
+	for name, tc := range map[string]struct {
+		in   map[string]any
+		want string
+	}{
+		"settings type": {map[string]any{"resourceType": "twilio:conversations/v1:Configuration", "sid": "x", "settings": map[string]any{}},
+			"is a settings object: declare it as a resource of type twilio:conversations/v1:Configuration"},
+		"excluded type": {map[string]any{"resourceType": "twilio:api/v2010:Conference", "sid": "CF1", "settings": map[string]any{}},
+			"is not offered (runtime: a live conference"},
+	} {
+		chk, err := a.Check(ctx, p.CheckRequest{Urn: urn, Inputs: pmap(tc.in)})
+		if err != nil || len(chk.Failures) != 1 || !strings.Contains(chk.Failures[0].Reason, tc.want) {
+			t.Errorf("check %s: %v %+v, want a failure saying %q", name, err, chk.Failures, tc.want)
+		}
+	}
 
 	in := pmap(map[string]any{
 		"resourceType": "twilio:api/v2010:IncomingPhoneNumber",

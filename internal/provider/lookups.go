@@ -143,13 +143,18 @@ func (f getFunction) Token() string { return functionToken(f.r.Token, "get", "")
 func (f getFunction) Schema() schema.FunctionSpec {
 	props := map[string]schema.PropertySpec{}
 	required := parentArgs(f.r, props)
-	id := f.r.IDName()
-	props[id] = schema.PropertySpec{TypeSpec: schema.TypeSpec{Type: "string"}, Description: fmt.Sprintf("The %s of the %s to read.", f.r.Catalog.IDField, f.r.Catalog.Type)}
-	required = append(required, id)
+	// A settings object has no own ID: its path inputs (none for an
+	// account's own) address it.
+	var outRequired []string
+	if id := f.r.IDName(); id != "" {
+		props[id] = schema.PropertySpec{TypeSpec: schema.TypeSpec{Type: "string"}, Description: fmt.Sprintf("The %s of the %s to read.", f.r.Catalog.IDField, f.r.Catalog.Type)}
+		required = append(required, id)
+		outRequired = []string{id}
+	}
 	return schema.FunctionSpec{
 		Description: fmt.Sprintf("Reads one %s by its ID path (one request: GET `%s` on %s); its outputs are the resource's.", f.r.Token, f.r.Catalog.InstancePath, f.r.Catalog.Host()),
 		Inputs:      &schema.ObjectTypeSpec{Type: "object", Properties: props, Required: required},
-		Outputs:     &schema.ObjectTypeSpec{Type: "object", Properties: briefProperties(readOutputs(f.r)), Required: []string{id}},
+		Outputs:     &schema.ObjectTypeSpec{Type: "object", Properties: briefProperties(readOutputs(f.r)), Required: outRequired},
 	}
 }
 
@@ -158,7 +163,9 @@ func (f getFunction) Invoke(ctx context.Context, api API, args spec.Values) (pro
 	if err != nil {
 		return property.Map{}, err
 	}
-	path[f.r.Catalog.IDParam()], _ = args[f.r.IDName()].(string)
+	if id := f.r.IDName(); id != "" {
+		path[f.r.Catalog.IDParam()], _ = args[id].(string)
+	}
 	inst, err := catalog.Expand(f.r.Catalog.InstancePath, path)
 	if err != nil {
 		return property.Map{}, err

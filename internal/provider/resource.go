@@ -50,11 +50,15 @@ func complexTypes(r Resource) map[string]schema.ComplexTypeSpec {
 	return nil
 }
 
-// CatalogResources are the resource types of the model: one per createable
-// catalog resource, in the model's order.
+// CatalogResources are the resource types of the model, in its order: one
+// per createable catalog resource, and one per settings object.
 func CatalogResources(m *spec.Model) []Resource {
 	out := make([]Resource, 0, len(m.Resources))
 	for _, r := range m.Resources {
+		if r.Kind == spec.Settings {
+			out = append(out, settings{generic{r: r}})
+			continue
+		}
 		out = append(out, generic{r: r})
 	}
 	return out
@@ -80,6 +84,9 @@ func index(resources []Resource) (map[string]Resource, error) {
 }
 
 func isCatalog(r Resource) bool {
-	_, ok := r.(generic)
-	return ok
+	switch r.(type) {
+	case generic, settings:
+		return true
+	}
+	return false
 }

@@ -70,7 +70,9 @@ func resourceSchema(r *spec.Resource) schema.ResourceSpec {
 			rs.Properties[in.Name] = ps
 		}
 	}
-	rs.Required = []string{r.IDName()}
+	if id := r.IDName(); id != "" {
+		rs.Required = []string{id}
+	}
 	sort.Strings(rs.RequiredInputs)
 	return rs
 }
@@ -142,6 +144,13 @@ func resourceDescription(r *spec.Resource) string {
 		b.WriteString(r.Catalog.Description)
 		b.WriteString(".\n\n")
 	}
+	if r.Kind == spec.Settings {
+		fmt.Fprintf(&b, "A settings object: Twilio keeps one %s and cannot create or delete it. "+
+			"Applied by update; previous values restored on destroy (create records the value of each input the program sets). "+
+			"Twilio API: `%s` on %s. Import ID: `%s` (an import records no previous values; destroy then leaves the object as it is).",
+			settingsOwner(r), r.Catalog.InstancePath, r.Catalog.Host(), r.IDFormat())
+		return b.String()
+	}
 	fmt.Fprintf(&b, "Twilio API: `%s` on %s. Import ID: `%s`", r.Catalog.ListPath, r.Catalog.Host(), r.IDFormat())
 	if len(r.Parents) > 0 && r.Parents[0].Param == spec.AccountSidParam {
 		b.WriteString(" (or `{accountSid}/...` for another account)")
@@ -157,6 +166,18 @@ func resourceDescription(r *spec.Resource) string {
 		b.WriteString(" It has no update: any change replaces it.")
 	}
 	return b.String()
+}
+
+// settingsOwner says what a settings object exists once per.
+func settingsOwner(r *spec.Resource) string {
+	if r.AccountWide() {
+		return "per account"
+	}
+	var names []string
+	for _, in := range r.Parents {
+		names = append(names, "`"+in.Name+"`")
+	}
+	return "for each " + strings.Join(names, " and ")
 }
 
 // packageSchema is the provider's schema: its resources and the

@@ -1,13 +1,14 @@
 package spec
 
-// Excluded lists the createable catalog resources the provider does not
-// offer, each with the reason. They are actions (a POST that sends, places,
-// starts or checks something), runtime data an application creates while it
-// runs, collections without an instance path (nothing to read or delete
-// by ID), or products Twilio has retired though its spec still describes
-// them. TestCoverage fails when the catalog gains a createable resource
-// that is neither covered nor listed here, and when an entry here is no
-// longer in the catalog.
+// Excluded lists the managed catalog resources (see Managed: createable, or
+// fetched and updated but not created) the provider does not offer, each
+// with the reason. They are actions (a POST that sends, places, starts or
+// checks something), runtime data an application or a live call makes,
+// collections without an instance path (nothing to read or delete by ID),
+// products Twilio has retired though its spec still describes them, and
+// objects the spec describes too poorly to manage. TestCoverage fails when
+// the catalog gains a managed resource that is neither offered nor listed
+// here, and when an entry here is no longer a managed catalog resource.
 var Excluded = map[string]string{
 	// Accounts
 	"accounts/v1:BulkConsents": "action: bulk-uploads consent records",
@@ -121,7 +122,7 @@ var Excluded = map[string]string{
 	"numbers/v1:CreateEmbeddedRegistration":             "action: starts a Sender ID registration's embedded session (no instance path)",
 	"numbers/v1:CreateEmbeddedSession":                  "action: resumes a Sender ID registration's embedded session (no instance path)",
 	"numbers/v1:Eligibility":                            "action: checks numbers for hosting eligibility",
-	"numbers/v1:PortingWebhookConfiguration":            "account-wide singleton: the create response carries no ID and there is no fetch; set it in the Console",
+	"numbers/v1:PortingWebhookConfiguration":            "account-wide singleton the spec describes poorly: its create takes an undescribed JSON body and its one read is a GET of the collection, not of the {WebhookType} instance its delete removes; set it in the Console",
 	"numbers/v1:PortingPortIn":                          "action: starts a port-in process for numbers of another carrier",
 	"numbers/v1:SigningRequestConfiguration":            "no instance path: bulk upload of signing configuration",
 	"numbers/v2:BulkHostedNumberOrder":                  "action: bulk hosting order (no delete; a process, not state)",
@@ -193,4 +194,75 @@ var Excluded = map[string]string{
 	"voice/v3:TranscriptionLongRunningOperationResponse": "action: transcribes a recording (a long-running operation)",
 
 	"wireless/v1:Command": "action: sends a command to a SIM",
+
+	// Fetched and updated but not created. The settings objects among
+	// them are offered (Kind Settings: applied by update, restored on
+	// destroy); these are not, because they are not settings.
+	"api/v2010:Conference":                        "runtime: a live conference, made by the calls that join it (update ends it or plays an announcement)",
+	"api/v2010:ConferenceRecording":               "runtime: a live conference's recording (update pauses or stops it)",
+	"api/v2010:ConnectApp":                        "made in the Console only, with its own SID (not a settings object); the API cannot create one for a program to own",
+	"api/v2010:QueueMember":                       "runtime: a call waiting in a queue (update dequeues it)",
+	"api/v2010:ShortCode":                         "provisioned by Twilio after a short code application, with its own SID (not a settings object); a program cannot create one to own",
+	"assistants/v1:ServiceKnowledgeKnowledge":     "catalog artefact: the POST is the create of the /v1/Knowledge collection (CreateKnowledge), read as an update of an instance at the collection's path",
+	"assistants/v1:ServiceToolTools":              "catalog artefact: the POST is the create of the /v1/Tools collection (CreateTool), read as an update of an instance at the collection's path",
+	"autopilot/v1:AssistantDefaults":              "retired: Twilio ended Autopilot on 2023-09-30",
+	"autopilot/v1:AssistantStyleSheet":            "retired: Twilio ended Autopilot on 2023-09-30",
+	"autopilot/v1:AssistantTaskActions":           "retired: Twilio ended Autopilot on 2023-09-30",
+	"chat/v2:ServiceUserChannel":                  "runtime: a user's membership of a channel (read position, notification level), kept by the chat application",
+	"conversations/v1:ServiceUserConversation":    "runtime: a user's participation in a conversation (read position, notification level), kept by the application",
+	"conversations/v1:UserConversation":           "runtime: a user's participation in a conversation (read position, notification level), kept by the application",
+	"flex/v1:Configuration":                       "the spec describes no update parameter (Flex takes an undescribed JSON body), so a program could set nothing through it",
+	"flex/v1:InteractionChannel":                  "runtime: a channel of a live customer interaction (update closes or wraps it up)",
+	"flex/v2:FlexUser":                            "runtime: a Flex agent's user, made when the agent first logs in",
+	"frontline/v1:User":                           "runtime: a Frontline user, made by single sign-on when the user first logs in",
+	"insights/v1:CallAnnotation":                  "runtime: the annotation of one call, written after the call",
+	"ip_messaging/v2:ServiceUserChannel":          "runtime: a user's membership of a channel (read position, notification level), kept by the chat application",
+	"knowledge/v1:ServiceKnowledge":               "catalog artefact: the POST is the create of the /v1/Knowledge collection (CreateKnowledge), read as an update of an instance at the collection's path",
+	"lookups/v2:OverridesResponse":                "a keyed object (one per phone number and field) created by a POST to its own instance path, which the catalog does not pair as a create, and deleted by a DELETE: not a settings object that always exists",
+	"marketplace/v1:InstalledAddOnExtension":      "made by Twilio with an installed add-on, several per add-on, each with its own SID (not a settings object of the add-on)",
+	"marketplace/v1:ModuleDataManagementListing":  "a Marketplace publisher's listing, published by ModuleDataManagement (excluded), not account configuration",
+	"media/v1:PlayerStreamerPlaybackGrant":        "runtime: a short-lived grant to play a live stream",
+	"messaging/v1:DomainCertV4":                   "a domain's TLS certificate: Twilio does not return the certificate it holds, so the previous one could not be restored on destroy",
+	"microvisor/v1:Device":                        "runtime: a physical device that registers itself, with its own SID (update retargets its app)",
+	"monitor/v2:AlarmSidRepsonse":                 "catalog artefact: the POST is the create of the /v2/Alarms collection (CreateAlarm), read as an update of an instance at the collection's path",
+	"numbers/v2:ShortCodeApplicationResponsePage": "catalog artefact: the POST is the create of the /v2/ShortCodes/Applications collection (CreateShortCodeApplication), read as an update of a page of them",
+	"preview/marketplace:InstalledAddOnExtension": "made by Twilio with an installed add-on, several per add-on, each with its own SID (not a settings object of the add-on)",
+	"preview/wireless:Sim":                        "runtime: a physical SIM card, registered when it is bought, with its own SID",
+	"sync/v1:ServiceDocumentPermission":           "runtime: an end user's (identity's) access to a document, granted by the application",
+	"sync/v1:ServiceSyncListPermission":           "runtime: an end user's (identity's) access to a list, granted by the application",
+	"sync/v1:ServiceSyncMapPermission":            "runtime: an end user's (identity's) access to a map, granted by the application",
+	"taskrouter/v1:WorkspaceTaskReservation":      "runtime: a task reserved for a worker (update accepts or rejects it)",
+	"taskrouter/v1:WorkspaceWorkerChannel":        "runtime: a worker's capacity and availability on one task channel, several per worker, each with its own SID, set as the agent works",
+	"taskrouter/v1:WorkspaceWorkerReservation":    "runtime: a task reserved for a worker (update accepts or rejects it)",
+	"trusthub/v1:CustomerProfileProvisionalCopy":  "action: the POST makes a provisional copy of an approved profile (it takes no parameters)",
+	"trusthub/v1:TrustProductProvisionalCopy":     "action: the POST makes a provisional copy of an approved trust product (it takes no parameters)",
+	"video/v1:RoomParticipant":                    "runtime: a participant of a live room (update disconnects it)",
+	"voice/v2:AccountDefaultConfiguration":        "created by a POST to its own instance path, which the catalog does not pair as a create, and deleted by a DELETE: a keyed object, not a settings object that always exists",
+	"wireless/v1:Sim":                             "runtime: a physical SIM card, registered when it is bought, with its own SID",
+
+	// Updated but neither created nor fetched: nothing to record the
+	// previous values from, so none can be a settings object.
+	"accounts/v1:AuthTokenPromotion":                   "action: promotes the secondary auth token to primary",
+	"accounts/v1:SecondaryAuthToken":                   "action: mints a secondary auth token (a credential; a deploy must not rotate the credentials it runs with)",
+	"assistants/v1:ServiceKnowledge":                   "an attachment (the POST attaches knowledge to an assistant, the DELETE detaches it) with no fetch by ID; the provider has no kind for attachments yet",
+	"assistants/v1:ServiceTool":                        "an attachment (the POST attaches a tool to an assistant, the DELETE detaches it) with no fetch by ID; the provider has no kind for attachments yet",
+	"chat/v3:Channel":                                  "runtime: moves a live chat channel to a messaging service or changes its type",
+	"flex/v1:InsightsSession":                          "action: issues a Flex Insights session token",
+	"flex/v1:PluginArchive":                            "action: archives a plugin (twilio:flex:Plugin archives its own on delete)",
+	"flex/v1:PluginConfigurationArchive":               "action: archives a plugin configuration (twilio:flex:Release archives its own)",
+	"flex/v1:PluginVersionArchive":                     "action: archives a plugin version (twilio:flex:Plugin archives its own on delete)",
+	"iam/v1:AccountVendorOauthAppCreateUpdateResponse": "catalog artefact: the POST is the create of an OAuth app at the collection path (CreateOauthAppAccount), read as an update; the spec gives the app itself (/v1/Account/OAuthApps/{sid}) no fetch, so it could not be read back",
+	"intelligence/v2:OperatorAttachment":               "an attachment (the POST attaches an operator to a service, the DELETE detaches it) with no fetch by ID (intelligence/v2:OperatorAttachments lists a service's); the provider has no kind for attachments yet",
+	"messaging/v1:LinkshorteningMessagingService":      "an attachment (the POST links a messaging service to a link shortening domain, the DELETE unlinks it) with no fetch; the provider has no kind for attachments yet",
+	"messaging/v1:RequestManagedCert":                  "action: asks Twilio to issue a managed certificate for a domain",
+	"numbers/v1:SmsVerification":                       "action: sends a caller ID verification code by SMS",
+	"numbers/v1:SmsVerificationCheck":                  "action: checks a caller ID verification code",
+	"numbers/v1:VoiceVerification":                     "action: places a caller ID verification call",
+	"numbers/v1:VoiceVerificationCheck":                "action: checks a caller ID verification code",
+	"numbers/v2:BundleClone":                           "action: clones a regulatory bundle, possibly to another account",
+	"numbers/v3:HostedNumbersHostedNumberOrder":        "action: places a hosted number order, a process Twilio carries out (the POST is the create of the collection, read as an update)",
+	"trusthub/v1:ComplianceInquiryInitialize":          "action: starts a compliance inquiry session",
+	"trusthub/v1:ComplianceRegistrationInitialize":     "action: starts a compliance registration session",
+	"video/v1:RoomParticipantAnonymize":                "action: anonymizes a participant of a room",
+	"voice/v2:Configuration":                           "catalog artefact: the POST is the generic create of the /v2/Configurations/{Type} collection (CreateConfiguration), read as an update; the typed collections voice/v2:ConfigurationRecording and ConfigurationTranscription are the createable ones",
 }

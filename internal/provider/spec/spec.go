@@ -80,13 +80,29 @@ var secretParams = map[string]map[string]bool{
 	"microvisor/v1:DeviceSecret":  {"Value": true},
 }
 
+// Kind is how the provider manages a resource type.
+type Kind int
+
+const (
+	// Owned resources are created by a POST to their list and deleted on
+	// destroy (when Twilio can delete them).
+	Owned Kind = iota
+	// Settings objects exist once per account or per parent (a
+	// Conversations service's configuration) and Twilio can only fetch
+	// and update them: create records the values the program replaces
+	// and updates, destroy puts those values back by an update.
+	Settings
+)
+
 // Resource is one resource type the provider offers.
 type Resource struct {
 	Token   string // "twilio:sync/v1:ServiceSyncMap"
+	Kind    Kind
 	Catalog *catalog.Resource
 	Inputs  []*Input // path inputs first, then the rest by name
 	Outputs []*Output
-	// Parents are the path inputs, in path order.
+	// Parents are the path inputs, in path order. A settings object's
+	// are every placeholder of its instance path.
 	Parents []*Input
 
 	inputs  map[string]*Input
@@ -99,19 +115,37 @@ type Model struct {
 	byToken   map[string]*Resource
 }
 
-// Build makes the model of every createable catalog resource that is not in
-// Excluded. It fails on a resource it cannot manage (no instance path or ID
-// field), which means it must be excluded with a reason.
+// Managed reports whether the model must account for a catalog resource:
+// offer it or exclude it with a reason. Those are the createable ones and
+// the ones Twilio updates but cannot create (settings objects; runtime
+// objects and actions to exclude). The rest are read-only (usage records,
+// call logs, pricing): no program configures them.
+func Managed(cr *catalog.Resource) bool { return cr.Createable() || cr.Update != nil }
+
+// isSettings reports whether Twilio can fetch and update cr at its instance
+// path but not create it: the fetch is what records the values to restore.
+func isSettings(cr *catalog.Resource) bool {
+	return !cr.Createable() && cr.InstancePath != "" && cr.Fetch != nil && cr.Update != nil
+}
+
+// Build makes the model of every managed catalog resource that is not in
+// Excluded: a createable one as Owned, the others as Settings. It fails on
+// a resource it cannot manage (no instance path or ID field), which means
+// it must be excluded with a reason.
 func Build(c *catalog.Catalog) (*Model, error) {
 	m := &Model{byToken: map[string]*Resource{}}
 	for _, cr := range c.Resources {
-		if !cr.Createable() {
+		if !Managed(cr) {
 			continue
 		}
 		if _, ok := Excluded[cr.Token()]; ok {
 			continue
 		}
-		r, err := buildResource(cr)
+		build := buildResource
+		if !cr.Createable() {
+			build = buildSettings
+		}
+		r, err := build(cr)
 		if err != nil {
 			return nil, err
 		}
@@ -130,33 +164,9 @@ func buildResource(cr *catalog.Resource) (*Resource, error) {
 	if cr.InstancePath == "" || cr.IDField == "" {
 		return nil, fmt.Errorf("%s: no instance path or ID field; add it to spec.Excluded with a reason", tok)
 	}
-	r := &Resource{Token: tok, Catalog: cr, inputs: map[string]*Input{}, outputs: map[string]*Output{}}
-	for _, p := range cr.Properties {
-		o := &Output{
-			Name: PropertyName(p.Name), Field: p.Name, Type: p.Type, Items: p.Items, Format: p.Format,
-			Enum: p.Enum, Secret: Sensitive(p.Name), Description: p.Description,
-		}
-		if _, dup := r.outputs[o.Name]; dup {
-			continue
-		}
-		r.Outputs = append(r.Outputs, o)
-		r.outputs[o.Name] = o
-	}
-	for _, o := range createOutputs[cr.Token()] {
-		if _, dup := r.outputs[o.Name]; !dup {
-			o := *o
-			r.Outputs = append(r.Outputs, &o)
-			r.outputs[o.Name] = &o
-		}
-	}
+	r := newResource(tok, Owned, cr)
 	for _, name := range cr.ParentParams() {
-		in := &Input{
-			Name: PropertyName(name), Param: name, In: "path", Type: "string",
-			Required: name != AccountSidParam, CreateOnly: true,
-			Description: parentDescription(name),
-		}
-		r.Parents = append(r.Parents, in)
-		r.add(in)
+		r.addParent(name)
 	}
 	update := map[string]*catalog.Param{}
 	if cr.Update != nil {
@@ -180,8 +190,49 @@ func buildResource(cr *catalog.Resource) (*Resource, error) {
 			body = append(body, newInput(p, false, true, p.Required))
 		}
 	}
+	r.addBody(body)
+	return r, nil
+}
+
+// newResource is a resource with cr's outputs and no inputs yet.
+func newResource(tok string, kind Kind, cr *catalog.Resource) *Resource {
+	r := &Resource{Token: tok, Kind: kind, Catalog: cr, inputs: map[string]*Input{}, outputs: map[string]*Output{}}
+	for _, p := range cr.Properties {
+		o := &Output{
+			Name: PropertyName(p.Name), Field: p.Name, Type: p.Type, Items: p.Items, Format: p.Format,
+			Enum: p.Enum, Secret: Sensitive(p.Name), Description: p.Description,
+		}
+		if _, dup := r.outputs[o.Name]; dup {
+			continue
+		}
+		r.Outputs = append(r.Outputs, o)
+		r.outputs[o.Name] = o
+	}
+	for _, o := range createOutputs[cr.Token()] {
+		if _, dup := r.outputs[o.Name]; !dup {
+			o := *o
+			r.Outputs = append(r.Outputs, &o)
+			r.outputs[o.Name] = &o
+		}
+	}
+	return r
+}
+
+func (r *Resource) addParent(name string) {
+	in := &Input{
+		Name: PropertyName(name), Param: name, In: "path", Type: "string",
+		Required: name != AccountSidParam, CreateOnly: true,
+		Description: parentDescription(name),
+	}
+	r.Parents = append(r.Parents, in)
+	r.add(in)
+}
+
+// addBody adds the body inputs by name, after the path inputs, and links
+// every input to the response field that reflects it.
+func (r *Resource) addBody(body []*Input) {
 	for _, in := range body {
-		in.Secret = in.Secret || secretParams[cr.Token()][in.Param]
+		in.Secret = in.Secret || secretParams[r.Catalog.Token()][in.Param]
 	}
 	sort.Slice(body, func(i, j int) bool { return body[i].Name < body[j].Name })
 	for _, in := range body {
@@ -197,6 +248,56 @@ func buildResource(cr *catalog.Resource) (*Resource, error) {
 		if o := r.outputs[in.Name]; o != nil {
 			in.Field = o.Field
 		}
+	}
+}
+
+// settingsSkipped are update parameters a settings object does not offer,
+// each with the reason.
+var settingsSkipped = map[string]map[string]string{
+	// It picks the account the update applies to; the provider's
+	// credentials pick it for every other resource, and the fetch that
+	// records the previous values would read another account's.
+	"insights/v1:AccountSettings": {"SubaccountSid": "configure a provider with the sub-account's credentials instead"},
+}
+
+// PreviousName is a settings object's output of the values its create
+// replaced, which destroy restores.
+const PreviousName = "previous"
+
+// buildSettings models an object Twilio can fetch and update but not
+// create. Every placeholder of its instance path is a path input (its ID is
+// made of them; see ID), and its body inputs are the update's parameters
+// that a fetch returns: the previous value of each is recorded at create
+// and restored on destroy, so a parameter no field reflects
+// ("NewMessage.Enabled" under new_message) is left out.
+func buildSettings(cr *catalog.Resource) (*Resource, error) {
+	tok := Package + ":" + cr.Token()
+	if !isSettings(cr) {
+		return nil, fmt.Errorf("%s: Twilio updates it but cannot fetch it, so the values an update replaces could not be recorded; add it to spec.Excluded with a reason", tok)
+	}
+	r := newResource(tok, Settings, cr)
+	if r.outputs[PreviousName] != nil {
+		return nil, fmt.Errorf("%s: a field named %q clashes with the recorded previous values; add it to spec.Excluded with a reason", tok, PreviousName)
+	}
+	for _, name := range catalog.PathParams(cr.InstancePath) {
+		r.addParent(name)
+		r.inputs[PropertyName(name)].Description = fmt.Sprintf("Whose settings these are (`%s` in the URL). "+
+			"Changing it replaces the resource: the new one's settings are applied, the old one's previous values restored.", name)
+	}
+	var body []*Input
+	for _, p := range cr.Update.Params {
+		if p.In == "header" || settingsSkipped[cr.Token()][p.Name] != "" {
+			continue
+		}
+		in := newInput(p, false, false, p.Required)
+		if r.outputs[in.Name] == nil {
+			continue // not readable: its previous value could not be restored
+		}
+		body = append(body, in)
+	}
+	r.addBody(body)
+	if len(r.Inputs) == len(r.Parents) {
+		return nil, fmt.Errorf("%s: no update parameter that a fetch returns; add it to spec.Excluded with a reason", tok)
 	}
 	return r, nil
 }
@@ -228,8 +329,14 @@ func (r *Resource) Input(name string) *Input { return r.inputs[name] }
 // Output returns the named output, or nil.
 func (r *Resource) Output(name string) *Output { return r.outputs[name] }
 
-// IDName is the output that holds the resource's own ID ("sid", "key").
-func (r *Resource) IDName() string { return PropertyName(r.Catalog.IDField) }
+// IDName is the output that holds the resource's own ID ("sid", "key"); ""
+// for a settings object, whose ID is made of its path inputs.
+func (r *Resource) IDName() string {
+	if r.Kind == Settings {
+		return ""
+	}
+	return PropertyName(r.Catalog.IDField)
+}
 
 // Deletable reports whether Twilio can delete the resource; the others are
 // only removed from the stack.
@@ -238,9 +345,33 @@ func (r *Resource) Deletable() bool { return r.Catalog.Delete != nil }
 // Updatable reports whether any input can change in place.
 func (r *Resource) Updatable() bool { return r.Catalog.Update != nil }
 
+// AccountWide reports whether the resource is a settings object of the
+// account itself: no placeholder in its path (Conversations' account
+// configuration). Its ID is the account's SID.
+func (r *Resource) AccountWide() bool { return r.Kind == Settings && len(r.Parents) == 0 }
+
+// idNames are the path placeholders an ID is made of, in order: the
+// parents and the resource's own ID, or a settings object's every
+// placeholder.
+func (r *Resource) idNames() []string {
+	var names []string
+	for _, p := range r.Parents {
+		names = append(names, p.Param)
+	}
+	if r.Kind == Settings {
+		if len(names) == 0 {
+			return []string{AccountSidParam}
+		}
+		return names
+	}
+	return append(names, r.Catalog.IDParam())
+}
+
 // IDFormat documents the ID a resource is imported with: the parent SIDs and
 // its own ID joined by "/", without the 2010 API's account, which defaults
-// to the provider's: "{serviceSid}/{mapSid}/{key}".
+// to the provider's: "{serviceSid}/{mapSid}/{key}". A settings object's is
+// its path inputs ("{chatServiceSid}"), or "{accountSid}" for one of the
+// account itself.
 func (r *Resource) IDFormat() string {
 	var parts []string
 	for _, p := range r.Parents {
@@ -249,13 +380,24 @@ func (r *Resource) IDFormat() string {
 		}
 		parts = append(parts, "{"+p.Name+"}")
 	}
+	switch {
+	case r.AccountWide():
+		return "{accountSid}"
+	case r.Kind == Settings:
+		return strings.Join(parts, "/")
+	}
 	return strings.Join(append(parts, "{"+r.IDName()+"}"), "/")
 }
 
 // ID spells a resource's ID from its parents' values (by Twilio name) and its
 // own ID value. Each part is path-escaped, so a map item key with a "/" stays
-// one part.
+// one part. A settings object has no own ID (own is ignored): its ID is its
+// path values, or the account SID (parents[AccountSid]) for one of the
+// account itself, which is stable and says whose settings they are.
 func (r *Resource) ID(parents map[string]string, own string) string {
+	if r.AccountWide() {
+		return url.PathEscape(parents[AccountSidParam])
+	}
 	var parts []string
 	for _, p := range r.Parents {
 		if p.Param == AccountSidParam {
@@ -263,12 +405,16 @@ func (r *Resource) ID(parents map[string]string, own string) string {
 		}
 		parts = append(parts, url.PathEscape(parents[p.Param]))
 	}
+	if r.Kind == Settings {
+		return strings.Join(parts, "/")
+	}
 	return strings.Join(append(parts, url.PathEscape(own)), "/")
 }
 
 // ParseID is the inverse of ID. A 2010 API ID may also start with the account
 // SID ("AC.../PN..."), to import from another account. It returns the path
-// values by Twilio name, the resource's own ID included under its placeholder.
+// values by Twilio name, the resource's own ID included under its placeholder
+// (an account-wide settings object's account under AccountSid).
 func (r *Resource) ParseID(id string) (map[string]string, error) {
 	raw := strings.Split(id, "/")
 	parts := make([]string, len(raw))
@@ -279,11 +425,7 @@ func (r *Resource) ParseID(id string) (map[string]string, error) {
 		}
 		parts[i] = u
 	}
-	var names []string
-	for _, p := range r.Parents {
-		names = append(names, p.Param)
-	}
-	names = append(names, r.Catalog.IDParam())
+	names := r.idNames()
 	if len(names) > 0 && names[0] == AccountSidParam && len(parts) == len(names)-1 {
 		names = names[1:]
 	}

@@ -74,6 +74,11 @@ func formValues(in *Input, v any) ([]string, error) {
 		if !ok {
 			arr = []any{v}
 		}
+		if len(arr) == 0 {
+			// A form cannot spell an empty list: one empty value
+			// clears it, as an empty value clears a URL.
+			return []string{""}, nil
+		}
 		out := make([]string, 0, len(arr))
 		for _, x := range arr {
 			s, err := scalar(x)
