@@ -62,22 +62,31 @@ func endOf(ctx context.Context, budget time.Duration) time.Time {
 
 func within(ctx context.Context, budget time.Duration) (context.Context, context.CancelFunc) {
 	out, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := CancelAfter(ctx, func() time.Duration { return time.Until(endOf(ctx, budget)) }, cancel)
+	return out, func() {
+		stop()
+		cancel()
+	}
+}
+
+// CancelAfter calls cancel a while after trigger is done: d, asked when
+// it is. stop undoes it (also once the timer runs).
+func CancelAfter(trigger context.Context, d func() time.Duration, cancel context.CancelFunc) (stop func()) {
 	var (
 		mu    sync.Mutex
 		timer *time.Timer
 	)
-	stop := context.AfterFunc(ctx, func() {
+	unhook := context.AfterFunc(trigger, func() {
 		mu.Lock()
 		defer mu.Unlock()
-		timer = time.AfterFunc(time.Until(endOf(ctx, budget)), cancel)
+		timer = time.AfterFunc(d(), cancel)
 	})
-	return out, func() {
-		stop()
+	return func() {
+		unhook()
 		mu.Lock()
+		defer mu.Unlock()
 		if timer != nil {
 			timer.Stop()
 		}
-		mu.Unlock()
-		cancel()
 	}
 }

@@ -57,3 +57,29 @@ func TestCleanupEndsWhenDone(t *testing.T) {
 		t.Error("done did not end the clean-up context")
 	}
 }
+
+func TestCancelAfter(t *testing.T) {
+	t.Parallel()
+	trigger, fire := context.WithCancel(t.Context())
+	ctx, cancel := context.WithCancel(t.Context())
+	stop := CancelAfter(trigger, func() time.Duration { return 50 * time.Millisecond }, cancel)
+	defer stop()
+	fire()
+	if ctx.Err() != nil {
+		t.Fatal("cancelled at once; want after the delay")
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("never cancelled after the trigger")
+	}
+
+	never, cancel2 := context.WithCancel(t.Context())
+	trigger2, fire2 := context.WithCancel(t.Context())
+	CancelAfter(trigger2, func() time.Duration { return 0 }, cancel2)()
+	fire2()
+	time.Sleep(50 * time.Millisecond)
+	if never.Err() != nil {
+		t.Error("cancelled after stop")
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 
+	"github.com/tdeploy/twilio-deploy-action/internal/grace"
 	"github.com/tdeploy/twilio-deploy-action/internal/twilio/wait"
 )
 
@@ -81,22 +82,9 @@ func (s *server) cancel(context.Context) error {
 // bind ties an operation to the engine's Cancel (see cancel).
 func (s *server) bind(ctx context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(wait.WithStop(ctx, s.stopped.Done()))
-	var (
-		mu    sync.Mutex
-		timer *time.Timer
-	)
-	stopped := context.AfterFunc(s.stopped, func() {
-		mu.Lock()
-		timer = time.AfterFunc(drain, cancel)
-		mu.Unlock()
-	})
+	stop := grace.CancelAfter(s.stopped, func() time.Duration { return drain }, cancel)
 	return ctx, func() {
-		stopped()
-		mu.Lock()
-		if timer != nil {
-			timer.Stop()
-		}
-		mu.Unlock()
+		stop()
 		cancel()
 	}
 }
