@@ -15,6 +15,7 @@ import (
 
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
+	"github.com/tdeploy/twilio-deploy-action/internal/stack"
 	"github.com/tdeploy/twilio-deploy-action/internal/twilio"
 	"github.com/tdeploy/twilio-deploy-action/internal/twilio/wait"
 	syncv1 "github.com/twilio/twilio-go/rest/sync/v1"
@@ -468,5 +469,15 @@ func TestInterruptedCreates(t *testing.T) {
 				t.Errorf("created %s; want the killed run's %s adopted", resp.ID, made)
 			}
 		})
+	}
+}
+
+// The action (package stack) and the provider name the variable alike;
+// stack cannot import this package (it would link twilio-go into the
+// action), so this test keeps the two in step.
+func TestInterruptedCreatesEnvName(t *testing.T) {
+	t.Parallel()
+	if InterruptedCreatesEnv != stack.InterruptedCreatesEnv {
+		t.Errorf("provider reads %s, the action sets %s", InterruptedCreatesEnv, stack.InterruptedCreatesEnv)
 	}
 }
