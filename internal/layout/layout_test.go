@@ -51,6 +51,7 @@ var roles = map[string]role{
 	"internal/ghdeploy":              pure,
 	"internal/guard":                 pure,
 	"internal/handback":              pure,
+	"internal/grace":                 pure,
 	"internal/mask":                  pure,
 	"internal/naming":                pure,
 	"internal/prenv":                 pure,
