@@ -84,6 +84,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (*config
 	fs.DurationVar(&f.RetryAfter, "retry-after", time.Second, "Retry-After of injected 429s")
 	fs.Float64Var(&f.ServerError, "server-error", 0, "fraction of API requests answered 503 (0..1)")
 	fs.Float64Var(&f.Drop, "drop", 0, "fraction of API connections closed without an answer (0..1)")
+	fs.Float64Var(&f.LoseAnswer, "lose-answer", 0, "fraction of API requests served, then their connection closed without the answer (0..1)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -97,7 +98,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (*config
 	if *sid == "" || *token == "" {
 		return nil, errors.New("no account: pass -account-sid and -auth-token (or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)")
 	}
-	for _, r := range []float64{f.RateLimit, f.ServerError, f.Drop} {
+	for _, r := range []float64{f.RateLimit, f.ServerError, f.Drop, f.LoseAnswer} {
 		if r < 0 || r > 1 {
 			return nil, fmt.Errorf("fault rate %v: want a fraction between 0 and 1", r)
 		}

@@ -344,6 +344,35 @@ func TestFaults(t *testing.T) {
 	}
 }
 
+// TestFaultLoseAnswer: a lost answer is a create Twilio applied whose
+// client saw only a closed connection: the service is in the inventory,
+// the log marks the request dropped.
+func TestFaultLoseAnswer(t *testing.T) {
+	t.Parallel()
+	env := emulatortest.New(t, func(o *emulator.Options) { o.Faults = emulator.Faults{LoseAnswer: 1} })
+	req, _ := http.NewRequest("POST", env.URL+"/v1/Services", strings.NewReader(url.Values{"FriendlyName": {"lost"}}.Encode()))
+	req.Host = "sync.twilio.com"
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(env.AccountSID, env.AuthToken)
+	resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("got HTTP %d, want a transport error", resp.StatusCode)
+	}
+	var made []string
+	for _, o := range env.Server.Inventory(env.AccountSID) {
+		if o.Token == "sync/v1:Service" {
+			made = append(made, fmt.Sprint(o.Fields["friendly_name"]))
+		}
+	}
+	if len(made) != 1 || made[0] != "lost" {
+		t.Errorf("services after the lost answer: %v, want the one created", made)
+	}
+	if logged := env.Server.Requests(); len(logged) != 1 || logged[0].Status != -1 {
+		t.Errorf("request log %+v, want one dropped request", logged)
+	}
+}
+
 // TestFaultsSeeded checks that a seed fixes which requests fail, and that
 // faults can be changed at run time over HTTP.
 func TestFaultsSeeded(t *testing.T) {

@@ -125,7 +125,8 @@
 //	GET    /__emulator/faults                the injected faults
 //	PUT    /__emulator/faults                replace them: {"rate_limit":0.1,
 //	                                         "retry_after":1e9,"server_error":0,
-//	                                         "drop":0,"latency":5e7} (ns)
+//	                                         "drop":0,"lose_answer":0,
+//	                                         "latency":5e7} (ns)
 //	POST   /__emulator/reset                 empty the log and every store
 //	GET    /__emulator/stats                 resources and paths served
 package emulator

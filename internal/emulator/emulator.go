@@ -86,6 +86,10 @@ type Faults struct {
 	ServerError float64 `json:"server_error"`
 	// Drop closes this fraction of connections without a response.
 	Drop float64 `json:"drop"`
+	// LoseAnswer serves this fraction of requests, then closes the
+	// connection instead of answering: Twilio applied the request and the
+	// client cannot know it (the create whose answer was lost).
+	LoseAnswer float64 `json:"lose_answer"`
 	// Latency is added to every API request before it is served.
 	Latency time.Duration `json:"latency"`
 }
@@ -247,10 +251,36 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.logMu.Unlock()
 		}
 	}()
-	if s.injectFault(rec, r) {
+	answered, lose := s.injectFault(rec, r)
+	if answered {
+		return
+	}
+	if lose {
+		// Served in full, the answer thrown away, the connection cut.
+		s.serveAPI(&statusWriter{ResponseWriter: discard{w.Header()}}, r, &entry)
+		dropConn(rec)
 		return
 	}
 	s.serveAPI(rec, r, &entry)
+}
+
+// discard is a response writer that keeps nothing: a lost answer's.
+type discard struct{ h http.Header }
+
+func (d discard) Header() http.Header         { return d.h }
+func (d discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d discard) WriteHeader(int)             {}
+
+// dropConn closes the connection under w without a response.
+func dropConn(w *statusWriter) {
+	if hj, ok := w.ResponseWriter.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			w.status = -1 // dropped
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler) // HTTP/2 or no hijacking: abort the stream
 }
 
 // statusWriter remembers the status for the request log.
@@ -276,35 +306,38 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // injectFault applies the configured faults; it reports whether the
-// request was answered (or dropped).
-func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
+// request was answered (or dropped), and whether it is to be served with
+// its answer lost.
+func (s *Server) injectFault(w *statusWriter, r *http.Request) (answered, lose bool) {
 	s.faultMu.Lock()
 	f := s.faults
 	var drop, limit, fail bool
-	if f.Drop > 0 || f.RateLimit > 0 || f.ServerError > 0 {
+	if f.Drop > 0 || f.LoseAnswer > 0 || f.RateLimit > 0 || f.ServerError > 0 {
+		// One roll, so the fractions add up: each request meets at most one.
 		x := s.faultRng.Float64()
-		drop = x < f.Drop
-		limit = !drop && x < f.Drop+f.RateLimit
-		fail = !drop && !limit && x < f.Drop+f.RateLimit+f.ServerError
+		switch {
+		case x < f.Drop:
+			drop = true
+		case x < f.Drop+f.LoseAnswer:
+			lose = true
+		case x < f.Drop+f.LoseAnswer+f.RateLimit:
+			limit = true
+		case x < f.Drop+f.LoseAnswer+f.RateLimit+f.ServerError:
+			fail = true
+		}
 	}
 	s.faultMu.Unlock()
 	if f.Latency > 0 {
 		select {
 		case <-time.After(f.Latency):
 		case <-r.Context().Done():
-			return true
+			return true, false
 		}
 	}
 	switch {
 	case drop:
-		if hj, ok := w.(*statusWriter).ResponseWriter.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				w.(*statusWriter).status = -1 // dropped
-				_ = conn.Close()
-				return true
-			}
-		}
-		panic(http.ErrAbortHandler) // HTTP/2 or no hijacking: abort the stream
+		dropConn(w)
+		return true, false
 	case limit:
 		ra := f.RetryAfter
 		if ra <= 0 {
@@ -313,12 +346,12 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
 		secs := int((ra + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", fmt.Sprint(secs))
 		writeErr(w, newErr(http.StatusTooManyRequests, CodeTooManyRequests, "Too Many Requests"))
-		return true
+		return true, false
 	case fail:
 		writeErr(w, newErr(http.StatusServiceUnavailable, CodeServiceUnavail, "Service Unavailable (injected fault)"))
-		return true
+		return true, false
 	}
-	return false
+	return false, lose
 }
 
 // productHost keeps the product label: "sync.twilio.com:443" -> "sync.twilio.com".
