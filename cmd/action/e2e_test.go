@@ -409,6 +409,21 @@ func assertNoSecrets(t *testing.T, texts []string, secrets ...string) {
 // the engine is creating resources.
 func (w *world) startUp(t *testing.T, extra ...string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
+	cmd, stdout := w.launch(t, extra...)
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(stdout.String(), "::group::pulumi up main") {
+		if time.Now().After(deadline) {
+			t.Fatalf("up never started:\n%s", stdout.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return cmd, stdout
+}
+
+// launch starts the action as a push to main would, in its own process
+// group.
+func (w *world) launch(t *testing.T, extra ...string) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
 	dir := t.TempDir()
 	b, _ := json.Marshal(map[string]any{"ref": "refs/heads/main", "repository": repoJSON()})
 	evPath := filepath.Join(dir, "event.json")
@@ -433,13 +448,6 @@ func (w *world) startUp(t *testing.T, extra ...string) (*exec.Cmd, *syncBuffer) 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(stdout.String(), "::group::pulumi up main") {
-		if time.Now().After(deadline) {
-			t.Fatalf("up never started:\n%s", stdout.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 	return cmd, &stdout
 }
 

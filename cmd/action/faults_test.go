@@ -1,0 +1,377 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	syncv1 "github.com/twilio/twilio-go/rest/sync/v1"
+
+	"github.com/tdeploy/twilio-deploy-action/examples"
+	"github.com/tdeploy/twilio-deploy-action/internal/emulator"
+	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment/fakegithub"
+	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
+)
+
+// The fault harness: an up of a program across Sync, TaskRouter, Studio
+// and a Serverless deployment, killed at random moments through the built
+// action, then the next run as GitHub would start it, and an audit of
+// Twilio (the emulator's inventory) against the stack's state. CI runs a
+// few kills; scripts/bench-faults.sh runs the full count and prints the
+// table (FAULTS_KILLS, FAULTS_GROUPS, FAULTS_SEED, FAULTS_REPORT).
+
+// faultsProgram writes a program of groups: per group a Sync service with
+// three maps, a list and a document, a TaskQueue, a Worker and a Workflow
+// routing to the queue, and a Studio flow that carries the workflow's SID;
+// besides, one workspace, one activity, and the Functions of
+// examples/twilio-app as one Serverless deployment whose variables name
+// the first group's Sync service. It returns the resource count.
+func faultsProgram(t testing.TB, dir string, groups int) int {
+	t.Helper()
+	app := t.TempDir()
+	if err := examples.Copy(app, "twilio-app"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(filepath.Join(dir, "app"), os.DirFS(filepath.Join(app, "app"))); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("name: faults\nruntime: yaml\nresources:\n")
+	res := func(name, typ string, props ...string) {
+		fmt.Fprintf(&b, "  %s:\n    type: %s\n    properties:\n", name, typ)
+		for _, p := range props {
+			fmt.Fprintf(&b, "      %s\n", p)
+		}
+	}
+	res("agents", "twilio:taskrouter/v1:Workspace", "friendlyName: faults-agents-${pulumi.stack}")
+	res("away", "twilio:taskrouter/v1:WorkspaceActivity", "workspaceSid: ${agents.sid}", "friendlyName: away", "available: false")
+	for g := range groups {
+		res(fmt.Sprintf("sync%d", g), "twilio:sync/v1:Service", fmt.Sprintf("friendlyName: faults-sync-%d", g))
+		for m := range 3 {
+			res(fmt.Sprintf("map%d_%d", g, m), "twilio:sync/v1:ServiceSyncMap", fmt.Sprintf("serviceSid: ${sync%d.sid}", g), fmt.Sprintf("uniqueName: map%d", m))
+		}
+		res(fmt.Sprintf("list%d", g), "twilio:sync/v1:ServiceSyncList", fmt.Sprintf("serviceSid: ${sync%d.sid}", g), "uniqueName: callers")
+		res(fmt.Sprintf("doc%d", g), "twilio:sync/v1:ServiceDocument", fmt.Sprintf("serviceSid: ${sync%d.sid}", g), "uniqueName: settings")
+		res(fmt.Sprintf("queue%d", g), "twilio:taskrouter/v1:WorkspaceTaskQueue", "workspaceSid: ${agents.sid}", fmt.Sprintf("friendlyName: queue-%d", g))
+		res(fmt.Sprintf("worker%d", g), "twilio:taskrouter/v1:WorkspaceWorker", "workspaceSid: ${agents.sid}", fmt.Sprintf("friendlyName: worker-%d", g))
+		res(fmt.Sprintf("workflow%d", g), "twilio:taskrouter/v1:WorkspaceWorkflow", "workspaceSid: ${agents.sid}", fmt.Sprintf("friendlyName: workflow-%d", g),
+			"configuration:", "  fn::toJSON:", "    task_routing:", "      default_filter:", fmt.Sprintf("        queue: ${queue%d.sid}", g))
+		res(fmt.Sprintf("flow%d", g), "twilio:studio/v2:Flow", fmt.Sprintf("friendlyName: flow-%d", g), "status: published",
+			"definition:", "  description: routes to a workflow", "  initial_state: Trigger", "  states:",
+			"    - name: Trigger", "      type: trigger", "      properties: {}", "      transitions:", "        - event: incomingMessage", "          next: route",
+			"    - name: route", "      type: set-variables", "      properties:", "        variables:", "          - key: workflow", fmt.Sprintf("            value: ${workflow%d.sid}", g),
+			"      transitions:", "        - event: next")
+	}
+	res("app", "twilio:serverless:Deployment", "path: ./app", "serviceName: faults-app", "variables:", "  GREETING: hello", "  SYNC_SERVICE_SID: ${sync0.sid}")
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return 3 + 10*groups
+}
+
+// audit is Twilio against the stack's state.
+type audit struct {
+	Orphans    []string // in Twilio, unknown to the state
+	Duplicates []string // one name made twice under one parent
+	Dangling   []string // in the state, gone from Twilio
+	Pending    int      // pending operations left in the state
+	Locks      int      // lock files in the backend
+	Resources  int      // Twilio resources in the state
+}
+
+func (a audit) clean() bool {
+	return len(a.Orphans)+len(a.Duplicates)+len(a.Dangling)+a.Pending+a.Locks == 0
+}
+
+// history is what Twilio keeps of a Serverless service's past (versions,
+// builds, deployments, logs): the deployment resource owns it with its
+// service, and an earlier run's is no orphan.
+func history(token string) bool {
+	for _, s := range []string{"Version", "Build", "Deployment", "Log"} {
+		if strings.HasSuffix(token, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// audit reads stack's state (pulumi stack export) and account's inventory.
+func (w *world) audit(t testing.TB, stackName, account string) audit {
+	t.Helper()
+	var a audit
+	backend := ""
+	for _, kv := range w.base {
+		if v, ok := strings.CutPrefix(kv, "PULUMI_BACKEND_URL=file://"); ok {
+			backend = v
+		}
+	}
+	_ = filepath.WalkDir(filepath.Join(backend, ".pulumi", "locks"), func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			a.Locks++
+		}
+		return nil
+	})
+	var exp struct {
+		Deployment struct {
+			Resources []struct {
+				URN     string         `json:"urn"`
+				Type    string         `json:"type"`
+				ID      string         `json:"id"`
+				Outputs map[string]any `json:"outputs"`
+			} `json:"resources"`
+			Pending []any `json:"pending_operations"`
+		} `json:"deployment"`
+	}
+	out, err := testenv.TryPulumi(t, w.repo, w.base, "stack", "export", "--stack", stackName)
+	if err != nil && !strings.Contains(out, "no stack named") {
+		t.Fatalf("stack export: %v\n%s", err, out)
+	}
+	if err == nil {
+		if err := json.Unmarshal([]byte(out), &exp); err != nil {
+			t.Fatalf("stack export: %v\n%s", err, out)
+		}
+	}
+	a.Pending = len(exp.Deployment.Pending)
+	known := map[string]bool{}
+	var collect func(v any)
+	collect = func(v any) {
+		switch x := v.(type) {
+		case string:
+			for _, part := range strings.Split(x, "/") {
+				known[part] = true
+			}
+		case map[string]any:
+			for _, e := range x {
+				collect(e)
+			}
+		case []any:
+			for _, e := range x {
+				collect(e)
+			}
+		}
+	}
+	inv := w.emu.Server.Inventory(account)
+	inTwilio := map[string]bool{}
+	for _, o := range inv {
+		inTwilio[o.SID] = true
+	}
+	for _, r := range exp.Deployment.Resources {
+		if !strings.HasPrefix(r.Type, "twilio:") {
+			continue
+		}
+		a.Resources++
+		collect(r.ID)
+		collect(r.Outputs)
+		for _, k := range []string{"sid", "serviceSid", "environmentSid"} {
+			if s, ok := r.Outputs[k].(string); ok && s != "" && !inTwilio[s] {
+				a.Dangling = append(a.Dangling, r.URN+" "+k+"="+s)
+			}
+		}
+	}
+	names := map[string]int{}
+	for _, o := range inv {
+		if o.Builtin || o.Token == "api/v2010:Account" {
+			continue
+		}
+		owned := known[o.SID]
+		if strings.HasPrefix(o.Token, "serverless/") {
+			for _, seg := range strings.Split(o.Path, "/") {
+				owned = owned || known[seg]
+			}
+		}
+		if !owned {
+			a.Orphans = append(a.Orphans, o.Token+" "+o.Path)
+		}
+		if history(o.Token) {
+			continue
+		}
+		name, _ := o.Fields["unique_name"].(string)
+		if name == "" {
+			name, _ = o.Fields["friendly_name"].(string)
+		}
+		if name != "" {
+			names[o.Token+" "+filepath.Dir(o.Path)+" "+name]++
+		}
+	}
+	for k, n := range names {
+		if n > 1 {
+			a.Duplicates = append(a.Duplicates, fmt.Sprintf("%s (%d)", k, n))
+		}
+	}
+	slices.Sort(a.Duplicates)
+	return a
+}
+
+// killed is one kill and the run after it.
+type killed struct {
+	sig       syscall.Signal
+	at        time.Duration // after the action started
+	stopped   time.Duration // from the signal to the action's exit
+	lockedNow bool          // the kill left the stack locked
+	next      stepRun
+	converged bool // a preview after the next run shows no change
+	audit     audit
+}
+
+func (k killed) survived() bool { return k.next.code == 0 && k.converged && k.audit.clean() }
+
+// killTrial deploys the program in a new world, kills the up at `at` with
+// sig as GitHub would (SIGKILL: a lost runner, everything dies at once;
+// SIGTERM: a cancelled workflow, then SIGKILL to whatever is left 7.5 s
+// later), and runs the next push and a preview.
+func killTrial(t *testing.T, groups int, sig syscall.Signal, at time.Duration) killed {
+	t.Helper()
+	w := newWorld(t)
+	faultsProgram(t, w.repo, groups)
+	w.emu.Server.SetFaults(emulator.Faults{Latency: 30 * time.Millisecond})
+	k := killed{sig: sig, at: at}
+	cmd, log := w.launch(t, "GITHUB_REPOSITORY=tdeploy/ivr", "GITHUB_RUN_ID=41", "GITHUB_RUN_ATTEMPT=1",
+		"GITHUB_API_URL="+w.gh.URL, "INPUT_GITHUB-TOKEN="+w.token, "GITHUB_SHA=9d8c7b6a5f4e3d2c1b0a99887766554433221100")
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	select {
+	case <-exited:
+		t.Fatalf("the up ended before the kill at %s; the harness needs a later moment:\n%s", at, log.String())
+	case <-time.After(at):
+	}
+	sent := time.Now()
+	if sig == syscall.SIGKILL {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-exited
+	} else {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(7500 * time.Millisecond):
+		}
+	}
+	k.stopped = time.Since(sent)
+	// The container ends with its first process: nothing it started lives on.
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	<-exited
+	k.lockedNow = w.audit(t, "main", mainSID).Locks > 0
+	w.gh.SetRunAttempt("tdeploy", "ivr", 41, 1, fakegithub.RunAttempt{Status: "completed", Conclusion: "cancelled"})
+
+	k.next = w.step("push", "refs/heads/main", "", map[string]any{"ref": "refs/heads/main", "repository": repoJSON()})
+	if k.next.code == 0 {
+		r := w.step("pull_request", "refs/pull/7/merge", "main", prPayload("opened", 7, repoJSON()))
+		k.converged = r.code == 0 && r.outputs["changes"] == "{}"
+	}
+	k.audit = w.audit(t, "main", mainSID)
+	if !k.survived() {
+		t.Errorf("%s at %s: next run exit %d, converged %v, audit %+v\nkilled run:\n%s\nnext run:\n%s\n%s",
+			signame(sig), at, k.next.code, k.converged, k.audit, log.String(), k.next.stdout, k.next.stderr)
+	}
+	return k
+}
+
+func signame(s syscall.Signal) string {
+	if s == syscall.SIGKILL {
+		return "SIGKILL"
+	}
+	return "SIGTERM"
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n >= 0 {
+		return n
+	}
+	return def
+}
+
+// TestKillAtRandomMoments: the up is killed at random moments of a clean
+// up's duration, by SIGKILL and by SIGTERM; after every kill the next run
+// succeeds with no human, the stack converges, and Twilio holds exactly
+// the state's resources: no orphan, no duplicate, no lock, no pending
+// operation. CI runs 2 of each on 2 groups (23 resources);
+// scripts/bench-faults.sh runs FAULTS_KILLS of each on FAULTS_GROUPS.
+func TestKillAtRandomMoments(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the action many times")
+	}
+	groups, kills := envInt("FAULTS_GROUPS", 2), envInt("FAULTS_KILLS", 2)
+	seed := uint64(time.Now().UnixNano())
+	if s, err := strconv.ParseUint(os.Getenv("FAULTS_SEED"), 10, 64); err == nil {
+		seed = s
+	}
+	t.Logf("FAULTS_SEED=%d", seed)
+	rng := rand.New(rand.NewPCG(seed, 0))
+
+	// A clean up gives the span the kills fall in.
+	w := newWorld(t)
+	n := faultsProgram(t, w.repo, groups)
+	w.emu.Server.SetFaults(emulator.Faults{Latency: 30 * time.Millisecond})
+	start := time.Now()
+	r := w.step("push", "refs/heads/main", "", map[string]any{"ref": "refs/heads/main", "repository": repoJSON()})
+	span := time.Since(start)
+	mustCode(t, "clean up", r, 0)
+	if a := w.audit(t, "main", mainSID); !a.clean() || a.Resources != n {
+		t.Fatalf("clean up: audit %+v, want %d resources and nothing else", a, n)
+	}
+	t.Logf("clean up of %d resources: %s", n, span.Round(time.Millisecond))
+	// The audit sees what it is for: a service made outside the program,
+	// under a name the program uses, is an orphan and a duplicate.
+	extra, err := w.emu.RestClient().SyncV1.CreateService((&syncv1.CreateServiceParams{}).SetFriendlyName("faults-sync-0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := w.audit(t, "main", mainSID); len(a.Orphans) != 1 || len(a.Duplicates) != 1 || !strings.Contains(a.Orphans[0], *extra.Sid) {
+		t.Fatalf("audit with one service made outside the program: %+v; want it as 1 orphan and 1 duplicate", a)
+	}
+
+	var rows []killed
+	for i := range 2 * kills {
+		sig := syscall.SIGKILL
+		if i%2 == 1 {
+			sig = syscall.SIGTERM
+		}
+		// Past the first half-second (nothing runs yet) and before the end.
+		at := 500*time.Millisecond + time.Duration(rng.Int64N(int64(span-time.Second)))
+		t.Run(fmt.Sprintf("%s-%d", signame(sig), i/2), func(t *testing.T) {
+			rows = append(rows, killTrial(t, groups, sig, at))
+		})
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "| kill | resources | runs | next run succeeded | converged | locked after the kill | locked after the next run | orphans | duplicates | dangling | slowest stop after the signal |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGTERM} {
+		var runs, ok, conv, lockedNow, locked, orphans, dups, dangling int
+		var slowest time.Duration
+		for _, k := range rows {
+			if k.sig != sig {
+				continue
+			}
+			runs++
+			if k.next.code == 0 {
+				ok++
+			}
+			if k.converged {
+				conv++
+			}
+			if k.lockedNow {
+				lockedNow++
+			}
+			if k.audit.Locks > 0 {
+				locked++
+			}
+			orphans += len(k.audit.Orphans)
+			dups += len(k.audit.Duplicates)
+			dangling += len(k.audit.Dangling)
+			slowest = max(slowest, k.stopped)
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s |\n", signame(sig), n, runs, ok, conv, lockedNow, locked, orphans, dups, dangling, slowest.Round(10*time.Millisecond))
+	}
+	t.Logf("clean up %s; kills at random moments (seed %d):\n%s", span.Round(time.Millisecond), seed, b.String())
+	if p := os.Getenv("FAULTS_REPORT"); p != "" {
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
