@@ -114,8 +114,9 @@ func (w *world) audit(t testing.TB, stackName, account string) audit {
 			backend = v
 		}
 	}
-	_ = filepath.WalkDir(filepath.Join(backend, ".pulumi", "locks"), func(_ string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+	_ = filepath.WalkDir(filepath.Join(backend, ".pulumi", "locks"), func(path string, d os.DirEntry, err error) error {
+		// One lock is one .json (the file backend may keep attributes beside it).
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") {
 			a.Locks++
 		}
 		return nil
