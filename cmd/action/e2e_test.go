@@ -451,6 +451,13 @@ func (w *world) launch(t *testing.T, extra ...string) (*exec.Cmd, *syncBuffer) {
 	return cmd, &stdout
 }
 
+// killedRunEnv is the GitHub environment of the run the fault tests kill:
+// run 41, attempt 1, which the next run (42) asks GitHub about.
+func (w *world) killedRunEnv() []string {
+	return []string{"GITHUB_REPOSITORY=tdeploy/ivr", "GITHUB_RUN_ID=41", "GITHUB_RUN_ATTEMPT=1",
+		"GITHUB_API_URL=" + w.gh.URL, "INPUT_GITHUB-TOKEN=" + w.token, "GITHUB_SHA=9d8c7b6a5f4e3d2c1b0a99887766554433221100"}
+}
+
 // terminate sends SIGTERM, as a cancelled workflow does, and returns how
 // long the action took to exit; it must exit non-zero, saying so.
 func terminate(t *testing.T, cmd *exec.Cmd, log *syncBuffer) time.Duration {
@@ -538,8 +545,7 @@ func TestCancelThrottled(t *testing.T) {
 func TestKilledRunRecovered(t *testing.T) {
 	w := newWorld(t)
 	w.emu.Server.SetFaults(emulator.Faults{Latency: 1500 * time.Millisecond})
-	cmd, log := w.startUp(t, "GITHUB_REPOSITORY=tdeploy/ivr", "GITHUB_RUN_ID=41", "GITHUB_RUN_ATTEMPT=1",
-		"GITHUB_API_URL="+w.gh.URL, "INPUT_GITHUB-TOKEN="+w.token, "GITHUB_SHA=9d8c7b6a5f4e3d2c1b0a99887766554433221100")
+	cmd, log := w.startUp(t, w.killedRunEnv()...)
 	time.Sleep(1200 * time.Millisecond) // the first creates are sent
 	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)

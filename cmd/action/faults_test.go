@@ -235,8 +235,7 @@ func killTrial(t *testing.T, groups int, sig syscall.Signal, at time.Duration) k
 	faultsProgram(t, w.repo, groups)
 	w.emu.Server.SetFaults(emulator.Faults{Latency: 30 * time.Millisecond})
 	k := killed{sig: sig, at: at}
-	cmd, log := w.launch(t, "GITHUB_REPOSITORY=tdeploy/ivr", "GITHUB_RUN_ID=41", "GITHUB_RUN_ATTEMPT=1",
-		"GITHUB_API_URL="+w.gh.URL, "INPUT_GITHUB-TOKEN="+w.token, "GITHUB_SHA=9d8c7b6a5f4e3d2c1b0a99887766554433221100")
+	cmd, log := w.launch(t, w.killedRunEnv()...)
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
 	select {
