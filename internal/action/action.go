@@ -417,6 +417,7 @@ func (r *runner) settings(cr creds.Credentials, apiURL string) (stack.Settings, 
 		NoPlan:       r.in.NoPlan,
 		Holder:       r.holder(),
 		RunState:     r.runState(),
+		Runs:         r.runs(),
 		Notice:       func(msg string) { r.gha.Noticef("%s", msg) },
 		Trace:        r.phase,
 	}, nil
@@ -453,6 +454,22 @@ func (r *runner) runState() stack.RunState {
 			return false, "completed (" + conclusion + ")", nil
 		}
 		return true, status, nil
+	}
+}
+
+// runs lists the repository's workflow runs, for a lock no run recorded;
+// nil without the adapter, a token or a repository.
+func (r *runner) runs() stack.Runs {
+	owner, repo, ok := strings.Cut(r.job.GitHub.Repository, "/")
+	if r.deps.Runs == nil || r.in.GitHubToken == "" || !ok {
+		return nil
+	}
+	return func(ctx context.Context) ([]stack.WorkflowRun, error) {
+		runs, err := r.deps.Runs(ctx, orDefaultAPI(r.job.GitHub.APIURL), r.in.GitHubToken, owner, repo)
+		if err != nil {
+			return nil, fmt.Errorf("%w (the job's token needs actions: read)", err)
+		}
+		return runs, nil
 	}
 }
 

@@ -233,7 +233,14 @@ type Deps struct {
 	// (github.RunAttemptStatus): whether the run holding a stack's lock
 	// still runs. Nil: a lock is judged by its age alone.
 	RunAttempt RunAttemptFunc
+	// Runs lists the repository's latest workflow runs
+	// (github.RecentRuns): whether a lock no run recorded may be alive.
+	// Nil: such a lock is judged by its age alone.
+	Runs RunsFunc
 }
+
+// RunsFunc is the GitHub adapter's github.RecentRuns.
+type RunsFunc func(ctx context.Context, apiURL, token, owner, repo string) ([]stack.WorkflowRun, error)
 
 // RunAttemptFunc is the GitHub adapter's github.RunAttemptStatus.
 type RunAttemptFunc func(ctx context.Context, apiURL, token, owner, repo string, runID int64, attempt int) (status, conclusion string, err error)

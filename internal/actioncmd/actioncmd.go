@@ -106,6 +106,7 @@ func run(ctx context.Context, version string, args []string, environ []string, s
 		},
 		Deployments: openDeployments,
 		RunAttempt:  runAttempt,
+		Runs:        recentRuns,
 	}
 	switch {
 	case *showVersion:
@@ -155,6 +156,17 @@ func openRepository(apiURL, token, owner, repo string) (driftissue.API, error) {
 // runAttempt is the GitHub adapter behind the stale-lock check.
 func runAttempt(ctx context.Context, apiURL, token, owner, repo string, runID int64, attempt int) (string, string, error) {
 	return github.RunAttemptStatus(ctx, &http.Client{Timeout: 30 * time.Second}, apiURL, token, owner, repo, runID, attempt)
+}
+
+// recentRuns is the GitHub adapter behind the check of a lock no run
+// recorded.
+func recentRuns(ctx context.Context, apiURL, token, owner, repo string) ([]stack.WorkflowRun, error) {
+	runs, err := github.RecentRuns(ctx, &http.Client{Timeout: 30 * time.Second}, apiURL, token, owner, repo)
+	out := make([]stack.WorkflowRun, len(runs))
+	for i, r := range runs {
+		out[i] = stack.WorkflowRun{ID: r.ID, Attempt: r.Attempt, Status: r.Status, Created: r.Created, Started: r.Started, Updated: r.Updated}
+	}
+	return out, err
 }
 
 // mergedPullRequest is the GitHub adapter behind the reviewed-change guard.

@@ -85,11 +85,14 @@ type Settings struct {
 
 	// Holder is this run as HolderTag records it (Repository, RunID,
 	// Attempt; nil outside GitHub: nothing is recorded). RunState asks
-	// GitHub whether the run that holds a lock still runs (nil: only a
-	// lock's age, StaleLockAge or DefaultStaleLockAge, tells it is
-	// stale). Notice is told what the run did about a stale lock.
+	// GitHub whether the run that holds a lock still runs, and Runs
+	// which runs of the repository are in progress, for a lock whose
+	// holder was killed before it recorded itself (nil: only a lock's age,
+	// StaleLockAge or DefaultStaleLockAge, tells it is stale). Notice is
+	// told what the run did about a stale lock.
 	Holder       *Holder       `json:"-"`
 	RunState     RunState      `json:"-"`
+	Runs         Runs          `json:"-"`
 	StaleLockAge time.Duration `json:"-"`
 	Notice       func(string)  `json:"-"`
 

@@ -79,24 +79,56 @@ func locksOf(stderr string) []time.Time {
 // written once the update's first event arrives).
 const holderSkew = 2 * time.Minute
 
+// WorkflowRun is a workflow run of the repository as GitHub lists it (GET
+// /repos/{owner}/{repo}/actions/runs: each run by its latest attempt).
+type WorkflowRun struct {
+	ID      int64
+	Attempt int
+	Status  string    // queued, in_progress, waiting, completed, ...
+	Created time.Time // when the run was made (its first attempt queued)
+	Started time.Time // when its latest attempt started
+	Updated time.Time // its last change: about when it ended, once completed
+}
+
+// Runs lists the repository's latest workflow runs, newest first.
+type Runs func(ctx context.Context) ([]WorkflowRun, error)
+
+// runSkew is how far a runner's clock (the lock's time) and GitHub's may
+// disagree.
+const runSkew = time.Minute
+
+// judge is what a run knows to tell whether a lock is stale.
+type judge struct {
+	tag    string  // HolderTag's value
+	self   *Holder // this run; nil outside GitHub
+	ask    RunState
+	runs   Runs
+	maxAge time.Duration
+	now    time.Time
+}
+
 // staleVerdict decides whether the locks are left by runs that no longer
 // run: a lock whose holder the tag names (written within holderSkew of it)
 // is stale when GitHub says that run attempt ended, or when it is an
-// earlier attempt of this very run; one of unknown holder when older than
-// maxAge. Any lock that may be alive keeps them all.
-func staleVerdict(ctx context.Context, locks []time.Time, tag string, self *Holder, ask RunState, maxAge time.Duration, now time.Time) (stale bool, why string, err error) {
+// earlier attempt of this very run; one of unknown holder when GitHub
+// tells it was taken by a run that ended (see unrecorded), or when older
+// than maxAge. Any lock that may be alive keeps them all.
+func (j judge) staleVerdict(ctx context.Context, locks []time.Time) (stale bool, why string, err error) {
 	if len(locks) == 0 {
 		return false, "the lock's time could not be read", nil
 	}
-	h, tagged := parseHolder(tag)
+	h, tagged := parseHolder(j.tag)
+	var listed []WorkflowRun // the repository's runs, asked for once
+	asked := false
 	var reasons []string
 	for _, taken := range locks {
 		known := tagged && !h.At.Before(taken.Add(-5*time.Second)) && h.At.Sub(taken) <= holderSkew
+		self := j.self
 		switch {
 		case known && self != nil && h.Repository == self.Repository && h.RunID == self.RunID && h.Attempt < self.Attempt:
 			reasons = append(reasons, fmt.Sprintf("taken by %s, an earlier attempt of this run", h))
-		case known && ask != nil:
-			running, status, err := ask(ctx, h)
+		case known && j.ask != nil:
+			running, status, err := j.ask(ctx, h)
 			if err != nil {
 				return false, "", fmt.Errorf("ask GitHub whether %s, which holds the stack, still runs: %w", h, err)
 			}
@@ -104,13 +136,63 @@ func staleVerdict(ctx context.Context, locks []time.Time, tag string, self *Hold
 				return false, fmt.Sprintf("%s holds it and is %s", h, status), nil
 			}
 			reasons = append(reasons, fmt.Sprintf("taken by %s, which is %s", h, status))
-		case now.Sub(taken) > maxAge:
-			reasons = append(reasons, fmt.Sprintf("taken at %s, more than %s ago", taken.Format(time.RFC3339), maxAge))
+		case j.now.Sub(taken) > j.maxAge:
+			reasons = append(reasons, fmt.Sprintf("taken at %s, more than %s ago", taken.Format(time.RFC3339), j.maxAge))
+		case !known && self != nil && j.runs != nil:
+			if !asked {
+				asked = true
+				if listed, err = j.runs(ctx); err != nil {
+					return false, "", fmt.Errorf("ask GitHub which runs of %s are in progress, to tell whether the stack's lock is alive: %w", self.Repository, err)
+				}
+			}
+			ok, why := unrecorded(taken, *self, listed)
+			if !ok {
+				return false, why, nil
+			}
+			reasons = append(reasons, why)
 		default:
 			return false, fmt.Sprintf("taken at %s by a run this one cannot ask about", taken.Format(time.RFC3339)), nil
 		}
 	}
 	return true, strings.Join(reasons, "; "), nil
+}
+
+// unrecorded judges a lock whose holder never recorded itself: a run
+// killed between taking the lock and its first engine event. It is stale
+// when no run of the repository but this one is in progress (a run not
+// yet started holds nothing), and a run that has ended was in progress
+// when the lock was taken: an earlier attempt of this run, or another run.
+// A lock taken when no run was in progress (a pulumi command outside
+// GitHub, say) is never released this way.
+func unrecorded(taken time.Time, self Holder, runs []WorkflowRun) (bool, string) {
+	at := taken.Format(time.RFC3339)
+	var witness *WorkflowRun
+	for i, r := range runs {
+		if r.ID == self.RunID {
+			// This run's earlier attempts all ended before this one started.
+			if r.Attempt > 1 && !r.Created.After(taken.Add(runSkew)) && taken.Before(r.Started) && witness == nil {
+				witness = &runs[i]
+			}
+			continue
+		}
+		switch r.Status {
+		case "completed":
+			if !r.Created.After(taken.Add(runSkew)) && !taken.After(r.Updated.Add(runSkew)) && witness == nil {
+				witness = &runs[i]
+			}
+		case "queued", "requested", "pending":
+		default:
+			return false, fmt.Sprintf("taken at %s by a run that did not record itself, and run %d of %s is %s: it may hold it", at, r.ID, self.Repository, r.Status)
+		}
+	}
+	if witness == nil {
+		return false, fmt.Sprintf("taken at %s, when no GitHub run of %s that has ended was in progress: a run outside GitHub may hold it", at, self.Repository)
+	}
+	which := fmt.Sprintf("run %d of %s", witness.ID, self.Repository)
+	if witness.ID == self.RunID {
+		which = "an earlier attempt of this run"
+	}
+	return true, fmt.Sprintf("taken at %s by a run killed before it recorded itself, during %s, which has ended; no other run of %s is in progress", at, which, self.Repository)
 }
 
 // pendingCreates are the URNs of the resources the state says were being
@@ -150,11 +232,11 @@ func interruptedCreates(since time.Time, urns []string) string {
 func (s Settings) recoverLock(ctx context.Context, ws auto.Workspace, st *auto.Stack, le *LockedError) (bool, error) {
 	locks := locksOf(le.Stderr)
 	tag, _ := st.GetTag(ctx, HolderTag)
-	maxAge := s.StaleLockAge
-	if maxAge == 0 {
-		maxAge = DefaultStaleLockAge
+	j := judge{tag: tag, self: s.Holder, ask: s.RunState, runs: s.Runs, maxAge: s.StaleLockAge, now: time.Now()}
+	if j.maxAge == 0 {
+		j.maxAge = DefaultStaleLockAge
 	}
-	stale, why, err := staleVerdict(ctx, locks, tag, s.Holder, s.RunState, maxAge, time.Now())
+	stale, why, err := j.staleVerdict(ctx, locks)
 	if err != nil || !stale {
 		if why != "" {
 			le.Why = why

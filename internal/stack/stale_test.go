@@ -62,7 +62,8 @@ func TestStaleVerdict(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			stale, why, err := staleVerdict(t.Context(), []time.Time{taken}, tc.tag, tc.self, tc.ask, DefaultStaleLockAge, tc.now)
+			j := judge{tag: tc.tag, self: tc.self, ask: tc.ask, maxAge: DefaultStaleLockAge, now: tc.now}
+			stale, why, err := j.staleVerdict(t.Context(), []time.Time{taken})
 			if (err != nil) != tc.wantError {
 				t.Fatalf("err = %v", err)
 			}
@@ -70,6 +71,70 @@ func TestStaleVerdict(t *testing.T) {
 				t.Errorf("staleVerdict = %v, %q; want %v and a reason with %q", stale, why, tc.stale, tc.why)
 			}
 		})
+	}
+}
+
+// TestUnrecordedLock: a run killed between taking the lock and recording
+// itself leaves a lock no tag explains. GitHub's list of runs tells it
+// from a live one: released only when a run that has ended was in
+// progress when it was taken and no other run is in progress now.
+func TestUnrecordedLock(t *testing.T) {
+	t.Parallel()
+	taken := time.Date(2026, 12, 3, 7, 0, 0, 0, time.UTC)
+	self := &Holder{Repository: "tdeploy/ivr", RunID: 42, Attempt: 1}
+	me := WorkflowRun{ID: 42, Attempt: 1, Status: "in_progress", Created: taken.Add(time.Minute), Started: taken.Add(time.Minute), Updated: taken.Add(2 * time.Minute)}
+	killed := WorkflowRun{ID: 41, Attempt: 1, Status: "completed", Created: taken.Add(-40 * time.Second), Started: taken.Add(-40 * time.Second), Updated: taken.Add(8 * time.Second)}
+	live := func(status string) WorkflowRun {
+		r := killed
+		r.ID, r.Status = 43, status
+		return r
+	}
+	earlier := WorkflowRun{ID: 42, Attempt: 2, Status: "in_progress", Created: taken.Add(-time.Minute), Started: taken.Add(time.Minute), Updated: taken.Add(2 * time.Minute)}
+	for _, tc := range []struct {
+		name  string
+		self  *Holder
+		runs  []WorkflowRun
+		stale bool
+		why   string
+	}{
+		{name: "killed run ended, none in progress", self: self, runs: []WorkflowRun{me, killed}, stale: true, why: "during run 41 of tdeploy/ivr, which has ended; no other run of tdeploy/ivr is in progress"},
+		{name: "another run in progress", self: self, runs: []WorkflowRun{me, live("in_progress"), killed}, why: "run 43 of tdeploy/ivr is in_progress: it may hold it"},
+		{name: "another run waits for approval", self: self, runs: []WorkflowRun{me, live("waiting"), killed}, why: "run 43 of tdeploy/ivr is waiting"},
+		{name: "a queued run holds nothing", self: self, runs: []WorkflowRun{me, live("queued"), killed}, stale: true, why: "during run 41"},
+		// A pulumi command by hand: no run was in progress at the time.
+		{name: "no run in progress at the lock's time", self: self, runs: []WorkflowRun{me}, why: "a run outside GitHub may hold it"},
+		{name: "the run that ended had ended before the lock", self: self, why: "a run outside GitHub may hold it",
+			runs: []WorkflowRun{me, {ID: 40, Attempt: 1, Status: "completed", Created: taken.Add(-time.Hour), Updated: taken.Add(-50 * time.Minute)}}},
+		{name: "an earlier attempt of this run", self: &Holder{Repository: "tdeploy/ivr", RunID: 42, Attempt: 2}, runs: []WorkflowRun{earlier}, stale: true, why: "during an earlier attempt of this run"},
+		// Attempt 1 of this run cannot have held a lock taken before it
+		// was made.
+		{name: "this run's first attempt", self: self, runs: []WorkflowRun{{ID: 42, Attempt: 1, Status: "in_progress", Created: taken.Add(-time.Hour), Started: taken.Add(-time.Hour)}}, why: "a run outside GitHub may hold it"},
+		{name: "outside GitHub", runs: []WorkflowRun{killed}, why: "cannot ask about"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			asked := 0
+			j := judge{self: tc.self, maxAge: DefaultStaleLockAge, now: taken.Add(3 * time.Minute),
+				runs: func(context.Context) ([]WorkflowRun, error) { asked++; return tc.runs, nil }}
+			// Two locks of one killed run: GitHub is asked once.
+			stale, why, err := j.staleVerdict(t.Context(), []time.Time{taken, taken})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stale != tc.stale || !strings.Contains(why, tc.why) {
+				t.Errorf("staleVerdict = %v, %q; want %v and a reason with %q", stale, why, tc.stale, tc.why)
+			}
+			if asked > 1 {
+				t.Errorf("GitHub asked %d times for the runs, want at most once", asked)
+			}
+		})
+	}
+	j := judge{self: self, maxAge: DefaultStaleLockAge, now: taken,
+		runs: func(context.Context) ([]WorkflowRun, error) {
+			return nil, errors.New("HTTP 403: Resource not accessible by integration")
+		}}
+	if _, _, err := j.staleVerdict(t.Context(), []time.Time{taken}); err == nil || !strings.Contains(err.Error(), "which runs of tdeploy/ivr are in progress") || !strings.Contains(err.Error(), "HTTP 403") {
+		t.Errorf("GitHub refusing the list: %v; want an error that says what was asked and why it failed", err)
 	}
 }
 

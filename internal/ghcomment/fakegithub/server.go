@@ -78,7 +78,7 @@ type Server struct {
 	calls    map[string]int
 	clock    time.Time
 	pulls    map[string][]PullRequest
-	runs     map[string]RunAttempt // runs.go
+	runs     map[runKey]RunAttempt // runs.go
 }
 
 // New starts a server that stops when the test ends.
