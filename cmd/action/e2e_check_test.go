@@ -148,7 +148,7 @@ func TestInvalidInputsCreateNothing(t *testing.T) {
 	}
 
 	for _, c := range w.gh.Comments("tdeploy", "ivr", pr) {
-		w.outputs = append(w.outputs, c.Body)
+		w.wrote(c.Body)
 	}
 	assertNoSecrets(t, w.outputs, mainToken, featToken, decoyToken, githubToken)
 }

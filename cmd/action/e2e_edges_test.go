@@ -140,7 +140,7 @@ func TestEdgesPullRequestTarget(t *testing.T) {
 		if inv := w.inventory(mainSID); len(inv) != 0 {
 			t.Errorf("%s: a preview deployed %v", tc.name, inv)
 		}
-		w.outputs = append(w.outputs, body)
+		w.wrote(body)
 	}
 	assertNoSecrets(t, w.outputs, mainToken, featToken, decoyToken, githubToken)
 }

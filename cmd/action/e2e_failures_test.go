@@ -33,7 +33,7 @@ func TestFailuresUpdateTheComment(t *testing.T) {
 		if !strings.HasPrefix(cs[0].Body, marker+"\n") {
 			t.Fatalf("%s: the comment lost its marker %s:\n%s", name, marker, cs[0].Body)
 		}
-		w.outputs = append(w.outputs, cs[0].Body)
+		w.wrote(cs[0].Body)
 		return cs[0].Body
 	}
 
@@ -235,7 +235,7 @@ func TestPREnvironmentFailureComments(t *testing.T) {
 		t.Fatalf("no ::error:: line:\n%s", r.stdout)
 	}
 	for _, c := range cs {
-		w.outputs = append(w.outputs, c.Body)
+		w.wrote(c.Body)
 	}
 	assertNoSecrets(t, w.outputs, mainToken, featToken, decoyToken, githubToken)
 }

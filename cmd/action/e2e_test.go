@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/tdeploy/twilio-deploy-action/internal/emulator/emulatortest"
 	"github.com/tdeploy/twilio-deploy-action/internal/ghcomment/fakegithub"
 	"github.com/tdeploy/twilio-deploy-action/internal/grace"
+	"github.com/tdeploy/twilio-deploy-action/internal/naming"
 	"github.com/tdeploy/twilio-deploy-action/internal/stack"
 	"github.com/tdeploy/twilio-deploy-action/internal/testenv"
 )
@@ -94,8 +96,9 @@ type world struct {
 	accounts map[string]emulator.Account
 	secrets  map[string]string
 	token    string
-	outputs  []string // every file and stream the action wrote, for the leak check
-	syncSID  string   // main's Sync service, once deployed
+	mu       sync.Mutex // guards outputs: steps may run at once
+	outputs  []string   // every file and stream the action wrote, for the leak check
+	syncSID  string     // main's Sync service, once deployed
 }
 
 func renameParams() *syncv1.UpdateServiceParams {
@@ -111,16 +114,21 @@ const (
 	githubToken = "ghs_e2eTokenValue0123456789abcdef"
 )
 
-func newWorld(t testing.TB) *world {
+// newWorld makes a world with accounts for main and feature/new-ivr, and
+// for each of branches (keyed by the branch; its secrets TWILIO_<BRANCH>_*).
+func newWorld(t testing.TB, branches ...string) *world {
 	t.Helper()
 	w := &world{t: t, bin: actionBinary(t), token: githubToken}
 	w.accounts = map[string]emulator.Account{
 		"MAIN":            {SID: mainSID, AuthToken: mainToken},
 		"FEATURE_NEW_IVR": {SID: featSID, AuthToken: featToken},
 	}
-	w.emu = emulatortest.New(t, func(o *emulator.Options) {
-		o.Accounts = []emulator.Account{w.accounts["MAIN"], w.accounts["FEATURE_NEW_IVR"]}
-	})
+	order := []emulator.Account{w.accounts["MAIN"], w.accounts["FEATURE_NEW_IVR"]} // RestClient's is the first
+	for i, b := range branches {
+		w.accounts[b] = branchAccount(i)
+		order = append(order, w.accounts[b])
+	}
+	w.emu = emulatortest.New(t, func(o *emulator.Options) { o.Accounts = order })
 	w.gh = fakegithub.New(t)
 	w.gh.ForkToken = "ghs_forkReadOnlyToken"
 	w.repo = t.TempDir()
@@ -134,7 +142,16 @@ func newWorld(t testing.TB) *world {
 		"TWILIO_STAGING_ACCOUNT_SID": "AC33333333333333333333333333333333", "TWILIO_STAGING_AUTH_TOKEN": decoyToken,
 		"github_token": githubToken,
 	}
+	for _, b := range branches {
+		w.secrets[naming.SecretPrefix(b)+"ACCOUNT_SID"] = w.accounts[b].SID
+		w.secrets[naming.SecretPrefix(b)+"AUTH_TOKEN"] = w.accounts[b].AuthToken
+	}
 	return w
+}
+
+// branchAccount is the i-th extra branch's account in newWorld.
+func branchAccount(i int) emulator.Account {
+	return emulator.Account{SID: fmt.Sprintf("AC%032x", 0x100+i), AuthToken: fmt.Sprintf("%032x", 0xfeed00+i)}
 }
 
 type stepRun struct {
@@ -184,8 +201,9 @@ func (w *world) step(event, ref, baseRef string, payload any, extra ...string) s
 	case err != nil:
 		w.t.Fatal(err)
 	}
+	var out []byte
 	if b, err := os.ReadFile(outPath); err == nil {
-		w.outputs = append(w.outputs, string(b))
+		out = b
 		if r.outputs, err = testenv.ParseOutputFile(b); err != nil {
 			w.t.Fatal(err)
 		}
@@ -193,8 +211,15 @@ func (w *world) step(event, ref, baseRef string, payload any, extra ...string) s
 	if b, err := os.ReadFile(sumPath); err == nil {
 		r.summary = string(b)
 	}
-	w.outputs = append(w.outputs, r.stdout, r.stderr, r.summary)
+	w.wrote(string(out), r.stdout, r.stderr, r.summary)
 	return r
+}
+
+// wrote keeps what the action wrote, for the leak check.
+func (w *world) wrote(texts ...string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.outputs = append(w.outputs, texts...)
 }
 
 func (w *world) inventory(sid string) []string {
@@ -381,7 +406,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	for _, c := range w.gh.Comments("tdeploy", "ivr", 7) {
-		w.outputs = append(w.outputs, c.Body)
+		w.wrote(c.Body)
 	}
 	assertNoSecrets(t, w.outputs, mainToken, featToken, decoyToken, githubToken, "cccccccccccccccccccccccccccccccc")
 }

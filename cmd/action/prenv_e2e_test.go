@@ -183,7 +183,7 @@ func TestPREnvironment(t *testing.T) {
 	}
 
 	for _, c := range w.gh.Comments("tdeploy", "ivr", 7) {
-		w.outputs = append(w.outputs, c.Body)
+		w.wrote(c.Body)
 	}
 	assertNoSecrets(t, w.outputs, mainToken, featToken, subToken, decoyToken, githubToken)
 }

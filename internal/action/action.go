@@ -529,9 +529,15 @@ func (r *runner) operate(ctx context.Context, s stack.Settings, cr creds.Credent
 		func(e events.EngineEvent) { lg.Event(e) })
 	var preErr *stack.PreviewError
 	if ce := (*stack.CLIError)(nil); errors.As(runErr, &ce) {
-		if errors.As(runErr, &preErr) {
+		var le *stack.LockedError
+		switch {
+		case errors.As(runErr, &preErr):
 			preLog.Stderr(ce.Stderr)
-		} else {
+		case errors.As(runErr, &le):
+			preDone() // the up sent no event to close it: one group at a time
+			lg.Stderr(le.LockLines())
+		default:
+			preDone()
 			lg.Stderr(ce.Stderr)
 		}
 	}

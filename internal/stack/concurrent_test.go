@@ -3,17 +3,20 @@ package stack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
@@ -168,6 +171,69 @@ func TestRunLocked(t *testing.T) {
 	}
 	if got := inventoryTokens(emu); !slices.Contains(got, "sync/v1:Service") || len(got) != 3 {
 		t.Errorf("inventory = %v", got)
+	}
+}
+
+// afterUp runs hook once, when the first `pulumi up` it runs has ended.
+type afterUp struct {
+	auto.PulumiCommand
+	mu   sync.Mutex
+	ups  int
+	hook func()
+}
+
+func (c *afterUp) Run(ctx context.Context, workdir string, stdin io.Reader, out, errOut []io.Writer,
+	env []string, args ...string,
+) (string, string, int, error) {
+	so, se, code, err := c.PulumiCommand.Run(ctx, workdir, stdin, out, errOut, env, args...)
+	if len(args) > 0 && args[0] == "up" {
+		c.mu.Lock()
+		c.ups++
+		if c.ups == 1 {
+			c.hook()
+		}
+		c.mu.Unlock()
+	}
+	return so, se, code, err
+}
+
+// TestRunLockCollision: two runs that lock a stack at the same moment
+// each find two locks, and the file backend makes both let go: neither
+// deployed (seen in cmd/action's TestTwoRunsOneStack). The other run's
+// lock is played by a lock file that is gone once this run's first up was
+// refused, as the other run's is once it has let go; the run tries again
+// after a pause and deploys.
+func TestRunLockCollision(t *testing.T) {
+	t.Parallel()
+	emu := emulatortest.New(t)
+	cmd, a, _ := concurrentRuns(t, emu)
+	if _, err := Run(t.Context(), cmd, a); err != nil { // the lock is an update's: the stack exists
+		t.Fatal(err)
+	}
+	dir := filepath.Join(strings.TrimPrefix(a.Env["PULUMI_BACKEND_URL"], "file://"), ".pulumi", "locks", "organization", "twilio-ivr", "main")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6.json")
+	lock := fmt.Sprintf(`{"pid":4242,"username":"runner","hostname":"other","timestamp":%q}`, time.Now().UTC().Format(time.RFC3339Nano))
+	if err := os.WriteFile(other, []byte(lock), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	seam := &afterUp{PulumiCommand: cmd, hook: func() {
+		if err := os.Remove(other); err != nil {
+			t.Error(err)
+		}
+	}}
+	var steps []string
+	a.Trace = func(step string) { steps = append(steps, step) }
+	if _, err := Run(t.Context(), seam, a); err != nil {
+		t.Fatalf("the run after the collision: %v", err)
+	}
+	if seam.ups != 2 || !slices.Contains(steps, "lock backed off") {
+		t.Errorf("%d ups, steps %v; want the refused one, a pause and the one that deployed", seam.ups, steps)
+	}
+	if got := inventoryTokens(emu); len(got) != 3 {
+		t.Errorf("inventory = %v, want the program's 3 resources", got)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -103,6 +104,15 @@ func (e *LockedError) Error() string {
 }
 
 func (e *LockedError) Unwrap() error { return e.CLIError }
+
+// lockAdvice is the rest of the CLI's lock line: "Either wait for the
+// other process(es) to end or delete the lock file with `pulumi cancel`."
+var lockAdvice = regexp.MustCompile("(the stack is currently locked by \\d+ lock\\(s\\)\\.)[^\n]*")
+
+// LockLines is the CLI's stderr (which lock, taken by whom and when)
+// without Pulumi's advice to run `pulumi cancel`, which breaks the other
+// run if it is alive: Error says what to do instead.
+func (e *LockedError) LockLines() string { return lockAdvice.ReplaceAllString(e.Stderr, "$1") }
 
 // stderrLines picks what the CLI said about its failure: the "error:"
 // lines (without the prefix); else, when it wrote no such line, every

@@ -130,3 +130,14 @@ func TestEnsureBackendDir(t *testing.T) {
 		t.Errorf("s3: %v", err)
 	}
 }
+
+func TestLockLines(t *testing.T) {
+	t.Parallel()
+	le := &LockedError{CLIError: &CLIError{Command: "pulumi up on main", Stderr: "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n" +
+		"  file:///state/.pulumi/locks/organization/demo/main/5a1c.json: created by runner@3f2e1d (pid 4242) at 2026-12-03T07:00:00Z\n"}}
+	want := "error: the stack is currently locked by 1 lock(s).\n" +
+		"  file:///state/.pulumi/locks/organization/demo/main/5a1c.json: created by runner@3f2e1d (pid 4242) at 2026-12-03T07:00:00Z\n"
+	if got := le.LockLines(); got != want {
+		t.Errorf("LockLines:\n%s\nwant (which lock, without the advice to break it):\n%s", got, want)
+	}
+}

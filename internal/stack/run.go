@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,13 +159,25 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 	}
 	trace("config set")
 
-	recovered := false // a stale lock was released once
+	backedOff, recovered := false, false // once each
 	for attempt := 0; ; attempt++ {
 		r, err := s.checkedOperate(opCtx, &st, sinks, trace)
 		if oerr := gate.wait(); oerr != nil {
 			return res, oerr // another branch's stack: its preview was stopped
 		}
 		var le *LockedError
+		if !backedOff && ctx.Err() == nil && errors.As(cliError("pulumi "+string(s.Operation)+" on "+s.Stack, err), &le) {
+			// Two runs that lock at the same moment both see two locks and
+			// both let go (the file backend's Lock): try once more, after
+			// a pause of our own, before judging the lock.
+			backedOff = true
+			select {
+			case <-ctx.Done():
+			case <-time.After(lockBackoff()):
+				trace("lock backed off")
+				continue
+			}
+		}
 		if !recovered && ctx.Err() == nil && errors.As(cliError("pulumi "+string(s.Operation)+" on "+s.Stack, err), &le) {
 			recovered = true
 			released, rerr := s.recoverLock(ctx, ws, &st, le)
@@ -694,4 +707,10 @@ func Remove(ctx context.Context, cmd auto.PulumiCommand, s Settings) (removed bo
 		return false, cliError("remove stack "+s.Stack, err)
 	}
 	return true, nil
+}
+
+// lockBackoff is the pause before a run tries a refused lock again: 1 to
+// 3 s, drawn apart so two runs that collided do not collide again.
+func lockBackoff() time.Duration {
+	return time.Second + rand.N(2*time.Second)
 }
