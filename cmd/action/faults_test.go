@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -450,9 +451,23 @@ func TestKillAtRandomMoments(t *testing.T) {
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s |\n", signame(sig), n, runs, ok, conv, lockedNow, locked, orphans, dups, dangling, slowest.Round(10*time.Millisecond))
 	}
 	t.Logf("clean up %s; kills at random moments (seed %d):\n%s", span.Round(time.Millisecond), seed, b.String())
-	if p := os.Getenv("FAULTS_REPORT"); p != "" {
-		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	report(t, b.String())
+}
+
+// report adds a scenario's table to the file FAULTS_REPORT names, for
+// scripts/bench-faults.sh to print.
+func report(t *testing.T, table string) {
+	t.Helper()
+	p := os.Getenv("FAULTS_REPORT")
+	if p == "" {
+		return
+	}
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err == nil {
+		_, err = fmt.Fprintf(f, "%s\n", table)
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }

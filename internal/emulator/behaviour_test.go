@@ -306,7 +306,7 @@ func TestFaults(t *testing.T) {
 			}},
 		"latency": {emulator.Faults{Latency: 30 * time.Millisecond},
 			func(t *testing.T, st int, out map[string]any, h http.Header, err error) {
-				if st != 200 {
+				if st != 201 {
 					t.Errorf("%d %v", st, out)
 				}
 			}},
@@ -315,7 +315,8 @@ func TestFaults(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			env := emulatortest.New(t, func(o *emulator.Options) { o.Faults = tc.faults })
-			req, _ := http.NewRequest("GET", env.URL+"/v1/Services", nil)
+			req, _ := http.NewRequest("POST", env.URL+"/v1/Services", strings.NewReader("FriendlyName=faulted"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Host = "sync.twilio.com"
 			req.SetBasicAuth(env.AccountSID, env.AuthToken)
 			start := time.Now()
@@ -335,6 +336,11 @@ func TestFaults(t *testing.T) {
 			logged := env.Server.Requests()
 			if len(logged) != 1 || (name == "dropped connection") != (logged[0].Status == -1) {
 				t.Errorf("request log %+v", logged)
+			}
+			// A refused request is logged with what it asked, as a served
+			// one is: its retry is told from another create to the path.
+			if len(logged) == 1 && logged[0].Params.Get("FriendlyName") != "faulted" {
+				t.Errorf("request log params %v, want FriendlyName=faulted", logged[0].Params)
 			}
 			// The inspection API is never faulted.
 			if resp, err := http.Get(env.URL + "/__emulator/faults"); err != nil || resp.StatusCode != 200 {

@@ -251,7 +251,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.logMu.Unlock()
 		}
 	}()
-	answered, lose := s.injectFault(rec, r)
+	answered, lose := s.injectFault(rec, r, &entry)
 	if answered {
 		return
 	}
@@ -308,7 +308,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // injectFault applies the configured faults; it reports whether the
 // request was answered (or dropped), and whether it is to be served with
 // its answer lost.
-func (s *Server) injectFault(w *statusWriter, r *http.Request) (answered, lose bool) {
+func (s *Server) injectFault(w *statusWriter, r *http.Request, entry *Request) (answered, lose bool) {
 	s.faultMu.Lock()
 	f := s.faults
 	var drop, limit, fail bool
@@ -332,6 +332,13 @@ func (s *Server) injectFault(w *statusWriter, r *http.Request) (answered, lose b
 		case <-time.After(f.Latency):
 		case <-r.Context().Done():
 			return true, false
+		}
+	}
+	if drop || limit || fail {
+		// Logged with what it asked, as a served request is: a retry is
+		// told from another request to the same path by its parameters.
+		if in, err := readInput(r); err == nil {
+			entry.Params = in.logParams()
 		}
 	}
 	switch {

@@ -45,6 +45,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -69,6 +70,7 @@ type Collector struct {
 	errs      []string
 	errSeen   map[string]bool
 	failed    map[string]bool
+	unreached []string // names the up stopped before (notReached)
 	summary   *apitype.SummaryEvent
 	outputs   map[string]any
 	streamErr error
@@ -138,6 +140,10 @@ func (c *Collector) addAPI(e apitype.EngineEvent) {
 			return
 		}
 		msg := strings.TrimRight(report.StripColor(d.Message), "\n")
+		if urn, ok := notReached(msg); ok {
+			c.unreached = append(c.unreached, urnName(urn))
+			return
+		}
 		if d.URN != "" {
 			c.failed[d.URN] = true
 			u := resource.URN(d.URN)
@@ -236,6 +242,25 @@ func appendUnique(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
+}
+
+// notReachedRE is the engine's error, at the end of a failed up that
+// follows an update plan, for each planned resource it stopped before:
+// not that resource's failure, but another's consequence.
+var notReachedRE = regexp.MustCompile(`^expected resource operations for (\S+) but none were seen$`)
+
+// notReached reads that error: the resource's URN.
+func notReached(msg string) (urn string, ok bool) {
+	m := notReachedRE.FindStringSubmatch(msg)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// unreachedLine says, once, which planned changes the up did not reach.
+func unreachedLine(names []string) string {
+	return fmt.Sprintf("not reached (the up stopped first, so nothing was changed there): %s", strings.Join(names, ", "))
 }
 
 func urnName(urn string) string {
@@ -340,6 +365,9 @@ func (c *Collector) Report() *report.Report {
 	}
 
 	errs := append([]string(nil), c.errs...)
+	if len(c.unreached) > 0 {
+		errs = append(errs, unreachedLine(c.unreached))
+	}
 	if c.streamErr != nil {
 		errs = append(errs, "reading the engine's events: "+c.streamErr.Error())
 	}

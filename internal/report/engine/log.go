@@ -39,6 +39,7 @@ type LiveLog struct {
 	// shown. Shared by the logs of one run (an up's preview and the up),
 	// so the run shows it once.
 	ambientSeen *atomic.Bool
+	unreached   []string // planned resources the up stopped before (notReached)
 	// counts, when set, are what the summary line counts: the report's
 	// (the program's resources only), so the log agrees with the header and
 	// the changes output. The engine's own summary counts its Stack too.
@@ -142,6 +143,10 @@ func (l *LiveLog) Event(e events.EngineEvent) {
 		if d.URN != "" {
 			prefix = urnName(d.URN) + ": "
 		}
+		if _, ok := notReached(msg); ok && d.Severity == "error" {
+			l.unreached = append(l.unreached, urnName(d.URN))
+			return
+		}
 		switch d.Severity {
 		case "error":
 			l.errs = append(l.errs, annotation{where, msg})
@@ -163,6 +168,7 @@ func (l *LiveLog) Event(e events.EngineEvent) {
 		l.errs = append(l.errs, annotation{"", msg})
 		l.line("error: " + msg)
 	case ev.SummaryEvent != nil:
+		l.flushUnreached()
 		s := ev.SummaryEvent
 		counts := map[string]int{}
 		for op, n := range s.ResourceChanges {
@@ -199,10 +205,20 @@ func (l *LiveLog) Stderr(stderr string) {
 	}
 }
 
+// flushUnreached writes the one line for the resources the up stopped
+// before (mu held).
+func (l *LiveLog) flushUnreached() {
+	if len(l.unreached) > 0 {
+		l.line(unreachedLine(l.unreached))
+		l.unreached = nil
+	}
+}
+
 // Close ends the group and writes the annotations.
 func (l *LiveLog) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.flushUnreached()
 	if l.open {
 		l.cmds.EndGroup()
 		l.open = false

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
@@ -9,6 +10,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/sethvargo/go-githubactions"
+
+	"github.com/tdeploy/twilio-deploy-action/internal/report"
 )
 
 func TestEngineLog(t *testing.T) {
@@ -116,5 +119,59 @@ func TestLiveLogCommands(t *testing.T) {
 	}
 	if n := strings.Count(buf.String(), "using pulumi-resource-twilio"); n != 1 {
 		t.Errorf("ambient notice shown %d times:\n%s", n, buf.String())
+	}
+}
+
+// TestNotReached: an up that follows an update plan and fails on one
+// resource ends with the engine's "expected resource operations for …
+// but none were seen" for every planned resource it had not reached.
+// Those are not their resources' failures: one line names them, in the
+// log and in the report, and only the resource that failed is marked and
+// annotated.
+func TestNotReached(t *testing.T) {
+	t.Parallel()
+	const app = "urn:pulumi:main::faults::twilio:serverless:Deployment::app"
+	diag := func(urn, msg string) events.EngineEvent {
+		return events.EngineEvent{EngineEvent: apitype.EngineEvent{DiagnosticEvent: &apitype.DiagnosticEvent{URN: urn, Severity: "error", Message: msg}}}
+	}
+	evs := []events.EngineEvent{
+		{EngineEvent: apitype.EngineEvent{ResourcePreEvent: &apitype.ResourcePreEvent{Metadata: apitype.StepEventMetadata{Op: apitype.OpCreate, URN: app, Type: "twilio:serverless:Deployment"}}}},
+		diag(app, "create environment \"main\": the request may or may not have been applied: EOF"),
+		{EngineEvent: apitype.EngineEvent{ResOpFailedEvent: &apitype.ResOpFailedEvent{Metadata: apitype.StepEventMetadata{Op: apitype.OpCreate, URN: app, Type: "twilio:serverless:Deployment"}}}},
+	}
+	for _, name := range []string{"twilio:studio/v2:Flow::flow0", "twilio:sync/v1:ServiceSyncMap::map1_0"} {
+		urn := "urn:pulumi:main::faults::" + name
+		evs = append(evs, diag(urn, "expected resource operations for "+urn+" but none were seen"))
+	}
+	evs = append(evs, events.EngineEvent{EngineEvent: apitype.EngineEvent{SummaryEvent: &apitype.SummaryEvent{Result: apitype.OperationResultFailed}}})
+
+	var buf bytes.Buffer
+	cmds := &fakeCommands{}
+	lg := NewLiveLog(&buf, cmds, "pulumi up main")
+	c := NewCollector(report.Report{Stack: "main", Operation: report.OpUp})
+	for _, e := range evs {
+		lg.Event(e)
+		c.Add(e)
+	}
+	lg.Close()
+	const line = "not reached (the up stopped first, so nothing was changed there): flow0, map1_0"
+	if !strings.Contains(buf.String(), line) || strings.Contains(buf.String(), "none were seen") {
+		t.Errorf("log:\n%s\nwant the one line %q instead of the engine's errors", buf.String(), line)
+	}
+	if lg.Errors() != 1 || len(cmds.got) != 3 || !strings.HasPrefix(cmds.got[2], "error [pulumi up main: app (twilio:serverless:Deployment)] create environment") {
+		t.Errorf("%d errors, commands %q; want the group and one annotation, app's", lg.Errors(), cmds.got)
+	}
+	r := c.Finish(errors.New("exit status 255"))
+	if !strings.Contains(r.Error, line) || strings.Contains(r.Error, "none were seen") || !strings.Contains(r.Error, "may or may not have been applied") {
+		t.Errorf("report error:\n%s", r.Error)
+	}
+	var failed []string
+	for _, x := range r.Resources {
+		if x.Failed {
+			failed = append(failed, x.Name)
+		}
+	}
+	if d := cmp.Diff([]string{"app"}, failed); d != "" {
+		t.Errorf("failed resources (-want +got):\n%s", d)
 	}
 }

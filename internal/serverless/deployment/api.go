@@ -40,6 +40,29 @@ func (a providerAPI) do(ctx context.Context, method, path string, form url.Value
 	return out, wrap(err)
 }
 
+// lost runs a create, and when its answer was lost (Twilio may or may not
+// have applied it: provider.ErrUnknownOutcome) looks for what it made by
+// the name Twilio keeps unique, adopting it, or else sends it once more.
+// Without find (a Version, Build or Deployment: the service's history, no
+// name to find it by) it is sent once more: a second one is history too,
+// not an orphan.
+func lost[T any](create func() (T, error), find func() (T, bool, error)) (T, error) {
+	v, err := create()
+	if !errors.Is(err, provider.ErrUnknownOutcome) {
+		return v, err
+	}
+	if find != nil {
+		got, ok, ferr := find()
+		if ferr != nil {
+			return v, fmt.Errorf("%w; looking for what it made: %w", err, ferr)
+		}
+		if ok {
+			return got, nil
+		}
+	}
+	return create()
+}
+
 // list reads every item of a list.
 func (a providerAPI) list(ctx context.Context, path, key string) ([]map[string]any, error) {
 	var all []map[string]any
@@ -66,11 +89,19 @@ func (a providerAPI) FetchService(ctx context.Context, id string) (serverless.Se
 }
 
 func (a providerAPI) CreateService(ctx context.Context, uniqueName, friendlyName string) (serverless.Service, error) {
-	out, err := a.do(ctx, http.MethodPost, "/v1/Services", url.Values{"UniqueName": {uniqueName}, "FriendlyName": {friendlyName}}, true)
-	if err != nil {
-		return serverless.Service{}, err
-	}
-	return serverless.Service{SID: s(out, "sid"), UniqueName: s(out, "unique_name")}, nil
+	return lost(func() (serverless.Service, error) {
+		out, err := a.do(ctx, http.MethodPost, "/v1/Services", url.Values{"UniqueName": {uniqueName}, "FriendlyName": {friendlyName}}, true)
+		if err != nil {
+			return serverless.Service{}, err
+		}
+		return serverless.Service{SID: s(out, "sid"), UniqueName: s(out, "unique_name")}, nil
+	}, func() (serverless.Service, bool, error) {
+		svc, err := a.FetchService(ctx, uniqueName)
+		if errors.Is(err, serverless.ErrNotFound) {
+			return svc, false, nil
+		}
+		return svc, err == nil, err
+	})
 }
 
 func (a providerAPI) DeleteService(ctx context.Context, sid string) error {
@@ -100,11 +131,21 @@ func (a providerAPI) CreateEnvironment(ctx context.Context, svc, uniqueName, suf
 	if suffix != "" {
 		form.Set("DomainSuffix", suffix)
 	}
-	out, err := a.do(ctx, http.MethodPost, "/v1/Services/"+svc+"/Environments", form, true)
-	if err != nil {
-		return serverless.Environment{}, err
-	}
-	return environment(out), nil
+	return lost(func() (serverless.Environment, error) {
+		out, err := a.do(ctx, http.MethodPost, "/v1/Services/"+svc+"/Environments", form, true)
+		if err != nil {
+			return serverless.Environment{}, err
+		}
+		return environment(out), nil
+	}, func() (serverless.Environment, bool, error) {
+		envs, err := a.ListEnvironments(ctx, svc)
+		for _, e := range envs {
+			if e.UniqueName == uniqueName {
+				return e, true, nil
+			}
+		}
+		return serverless.Environment{}, false, err
+	})
 }
 
 func (a providerAPI) DeleteEnvironment(ctx context.Context, svc, sid string) error {
@@ -133,13 +174,24 @@ func (a providerAPI) ListAssets(ctx context.Context, svc string) (map[string]str
 }
 
 func (a providerAPI) CreateFunction(ctx context.Context, svc, name string) (string, error) {
-	out, err := a.do(ctx, http.MethodPost, "/v1/Services/"+svc+"/Functions", url.Values{"FriendlyName": {name}}, true)
-	return s(out, "sid"), err
+	return a.createNamed(ctx, "/v1/Services/"+svc+"/Functions", "functions", name)
+}
+
+// createNamed creates a Function or an Asset, whose friendly name is
+// unique in its service.
+func (a providerAPI) createNamed(ctx context.Context, path, key, name string) (string, error) {
+	return lost(func() (string, error) {
+		out, err := a.do(ctx, http.MethodPost, path, url.Values{"FriendlyName": {name}}, true)
+		return s(out, "sid"), err
+	}, func() (string, bool, error) {
+		names, err := a.names(ctx, path, key)
+		sid, ok := names[name]
+		return sid, ok, err
+	})
 }
 
 func (a providerAPI) CreateAsset(ctx context.Context, svc, name string) (string, error) {
-	out, err := a.do(ctx, http.MethodPost, "/v1/Services/"+svc+"/Assets", url.Values{"FriendlyName": {name}}, true)
-	return s(out, "sid"), err
+	return a.createNamed(ctx, "/v1/Services/"+svc+"/Assets", "assets", name)
 }
 
 func (a providerAPI) UploadFunctionVersion(ctx context.Context, svc, fn, p, vis string, content []byte) (string, error) {
@@ -200,8 +252,10 @@ func (a providerAPI) CreateBuild(ctx context.Context, svc string, b serverless.B
 	if b.Runtime != "" {
 		form.Set("Runtime", b.Runtime)
 	}
-	out, err := a.do(ctx, http.MethodPost, "/v1/Services/"+svc+"/Builds", form, true)
-	return s(out, "sid"), err
+	return lost(func() (string, error) {
+		out, err := a.do(ctx, http.MethodPost, "/v1/Services/"+svc+"/Builds", form, true)
+		return s(out, "sid"), err
+	}, nil)
 }
 
 func (a providerAPI) FetchBuildStatus(ctx context.Context, svc, sid string) (string, error) {
@@ -242,8 +296,10 @@ func dependencies(v any) []serverless.Dependency {
 }
 
 func (a providerAPI) CreateDeployment(ctx context.Context, svc, env, build string) (string, error) {
-	out, err := a.do(ctx, http.MethodPost, "/v1/Services/"+svc+"/Environments/"+env+"/Deployments", url.Values{"BuildSid": {build}}, true)
-	return s(out, "sid"), err
+	return lost(func() (string, error) {
+		out, err := a.do(ctx, http.MethodPost, "/v1/Services/"+svc+"/Environments/"+env+"/Deployments", url.Values{"BuildSid": {build}}, true)
+		return s(out, "sid"), err
+	}, nil)
 }
 
 func (a providerAPI) ListVariables(ctx context.Context, svc, env string) (map[string]serverless.Variable, error) {
@@ -259,8 +315,14 @@ func (a providerAPI) ListVariables(ctx context.Context, svc, env string) (map[st
 }
 
 func (a providerAPI) CreateVariable(ctx context.Context, svc, env, key, value string) (string, error) {
-	out, err := a.do(ctx, http.MethodPost, "/v1/Services/"+svc+"/Environments/"+env+"/Variables", url.Values{"Key": {key}, "Value": {value}}, true)
-	return s(out, "sid"), err
+	return lost(func() (string, error) {
+		out, err := a.do(ctx, http.MethodPost, "/v1/Services/"+svc+"/Environments/"+env+"/Variables", url.Values{"Key": {key}, "Value": {value}}, true)
+		return s(out, "sid"), err
+	}, func() (string, bool, error) {
+		vars, err := a.ListVariables(ctx, svc, env) // a key is unique in its environment
+		v, ok := vars[key]
+		return v.SID, ok, err
+	})
 }
 
 func (a providerAPI) UpdateVariable(ctx context.Context, svc, env, sid, value string) error {
