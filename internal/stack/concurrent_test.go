@@ -52,7 +52,7 @@ func (c *beforeInit) Run(ctx context.Context, workdir string, stdin io.Reader, o
 
 // concurrentRuns is two checkouts of one program deploying one stack to
 // one account through one file:// backend: two workflow runs of a branch.
-func concurrentRuns(t *testing.T, emu *emulatortest.Env) (cmd auto.PulumiCommand, a, b Settings) {
+func concurrentRuns(t testing.TB, emu *emulatortest.Env) (cmd auto.PulumiCommand, a, b Settings) {
 	t.Helper()
 	root := filepath.Dir(testenv.BinDir(t, testenv.PulumiTools...))
 	cmd, err := NewCommand(root)

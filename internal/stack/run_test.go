@@ -24,7 +24,7 @@ import (
 )
 
 // copyExample writes the embedded example program into a temp folder.
-func copyExample(t *testing.T) string {
+func copyExample(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := examples.Copy(dir, examples.Demo); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -38,6 +39,10 @@ type Holder struct {
 	RunID      int64     `json:"run_id"`
 	Attempt    int       `json:"attempt"`
 	At         time.Time `json:"at"` // when it held the lock
+	// Host is the machine it ran on, as its lock names it (each job's
+	// container has its own): a tag written late is never taken for the
+	// holder of another machine's lock.
+	Host string `json:"host,omitempty"`
 }
 
 func (h Holder) String() string {
@@ -61,15 +66,21 @@ func parseHolder(tag string) (Holder, bool) {
 // GitHub adapter asks (GET .../actions/runs/{id}/attempts/{n}).
 type RunState func(ctx context.Context, h Holder) (running bool, status string, err error)
 
-// lockTaken reads when each lock was taken from the CLI's message:
+// lockTaken reads who took each lock, and when, from the CLI's message:
 // "  file:///.../x.json: created by runner@host (pid 12) at 2026-12-03T07:00:00Z".
-var lockTaken = regexp.MustCompile(`: created by (\S+) \(pid \d+\) at (\S+)`)
+var lockTaken = regexp.MustCompile(`: created by [^@\s]*@(\S+) \(pid \d+\) at (\S+)`)
 
-func locksOf(stderr string) []time.Time {
-	var out []time.Time
+// lock is one lock file as the CLI describes it.
+type lock struct {
+	Taken time.Time
+	Host  string
+}
+
+func locksOf(stderr string) []lock {
+	var out []lock
 	for _, m := range lockTaken.FindAllStringSubmatch(stderr, -1) {
 		if t, err := time.Parse(time.RFC3339, m[2]); err == nil {
-			out = append(out, t)
+			out = append(out, lock{Taken: t, Host: m[1]})
 		}
 	}
 	return out
@@ -113,7 +124,7 @@ type judge struct {
 // earlier attempt of this very run; one of unknown holder when GitHub
 // tells it was taken by a run that ended (see unrecorded), or when older
 // than maxAge. Any lock that may be alive keeps them all.
-func (j judge) staleVerdict(ctx context.Context, locks []time.Time) (stale bool, why string, err error) {
+func (j judge) staleVerdict(ctx context.Context, locks []lock) (stale bool, why string, err error) {
 	if len(locks) == 0 {
 		return false, "the lock's time could not be read", nil
 	}
@@ -121,8 +132,9 @@ func (j judge) staleVerdict(ctx context.Context, locks []time.Time) (stale bool,
 	var listed []WorkflowRun // the repository's runs, asked for once
 	asked := false
 	var reasons []string
-	for _, taken := range locks {
-		known := tagged && !h.At.Before(taken.Add(-5*time.Second)) && h.At.Sub(taken) <= holderSkew
+	for _, l := range locks {
+		taken := l.Taken
+		known := tagged && !h.At.Before(taken.Add(-5*time.Second)) && h.At.Sub(taken) <= holderSkew && (h.Host == "" || h.Host == l.Host)
 		self := j.self
 		switch {
 		case known && self != nil && h.Repository == self.Repository && h.RunID == self.RunID && h.Attempt < self.Attempt:
@@ -264,7 +276,7 @@ func (s Settings) recoverLock(ctx context.Context, ws auto.Workspace, st *auto.S
 	if len(urns) == 0 {
 		return true, nil
 	}
-	since := slices.MinFunc(locks, func(a, b time.Time) int { return a.Compare(b) })
+	since := slices.MinFunc(locks, func(a, b lock) int { return a.Taken.Compare(b.Taken) }).Taken
 	ws.SetEnvVar(InterruptedCreatesEnv, interruptedCreates(since, urns))
 	names := make([]string, len(urns))
 	for i, u := range urns {
@@ -294,13 +306,15 @@ func (s Settings) notice(msg string) {
 // recordHolder writes this run into HolderTag once the operation holds
 // the lock (its first engine event: the CLI takes the lock before the
 // engine starts, and a run refused by the lock sends none), beside the
-// operation. wait, called when the operation ended, waits for the write.
+// operation. wait, called when the operation ended, stops a write still
+// running and waits for it to go.
 func (s Settings) recordHolder(ctx context.Context, st *auto.Stack) (first Sink, wait func()) {
 	if s.Holder == nil || !takesLock(s.Operation, s.RemoveStack) {
 		return func(events.EngineEvent) {}, func() {}
 	}
 	var once sync.Once
 	started, ended, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	wctx, cancel := context.WithCancel(ctx)
 	go func() {
 		defer close(done)
 		select {
@@ -310,10 +324,14 @@ func (s Settings) recordHolder(ctx context.Context, st *auto.Stack) (first Sink,
 		}
 		h := *s.Holder
 		h.At = time.Now().UTC()
-		_ = st.SetTag(ctx, HolderTag, h.tag()) // best effort: without it the lock's age decides
+		h.Host, _ = os.Hostname() // as the CLI's lock names it
+		_ = st.SetTag(wctx, HolderTag, h.tag()) // best effort: without it GitHub's list of runs, or the lock's age, decides
 	}()
 	return func(events.EngineEvent) { once.Do(func() { close(started) }) }, func() {
+		// An operation that ended before the write did has let the lock
+		// go: the tag has nothing left to explain, so it is not waited for.
 		close(ended)
+		cancel()
 		<-done
 	}
 }

@@ -15,7 +15,7 @@ func TestLocksOf(t *testing.T) {
 	t.Parallel()
 	stderr := "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n" +
 		"  file:///state/.pulumi/locks/organization/demo/main/5a1c.json: created by runner@3f2e1d (pid 4242) at 2026-12-03T07:00:00Z\n"
-	want := []time.Time{time.Date(2026, 12, 3, 7, 0, 0, 0, time.UTC)}
+	want := []lock{{Taken: time.Date(2026, 12, 3, 7, 0, 0, 0, time.UTC), Host: "3f2e1d"}}
 	if d := cmp.Diff(want, locksOf(stderr)); d != "" {
 		t.Errorf("locksOf (-want +got):\n%s", d)
 	}
@@ -54,6 +54,10 @@ func TestStaleVerdict(t *testing.T) {
 		// A tag written long after the lock was taken names a later
 		// run, not the holder: only the age can tell.
 		{name: "tag of another run", tag: Holder{Repository: "tdeploy/ivr", RunID: 40, Attempt: 1, At: taken.Add(time.Hour)}.tag(), self: self, ask: answer(false, "completed"), now: now, why: "cannot ask about"},
+		// A tag written late, on another machine than the lock's: not
+		// the holder's, though its time fits.
+		{name: "tag from another host", tag: Holder{Repository: "tdeploy/ivr", RunID: 41, Attempt: 1, At: taken.Add(3 * time.Second), Host: "9a8b7c"}.tag(), self: self, ask: answer(false, "completed"), now: now, why: "cannot ask about"},
+		{name: "tag from the lock's host", tag: Holder{Repository: "tdeploy/ivr", RunID: 41, Attempt: 1, At: taken.Add(3 * time.Second), Host: "3f2e1d"}.tag(), self: self, ask: answer(false, "completed"), now: now, stale: true, why: "which is completed"},
 		{name: "no tag, young", self: self, now: now, why: "cannot ask about"},
 		{name: "no tag, older than the bound", now: taken.Add(7 * time.Hour), stale: true, why: "more than 6h0m0s ago"},
 		{name: "GitHub not asked outside GitHub", tag: holder.tag(), now: now, why: "cannot ask about"},
@@ -63,7 +67,7 @@ func TestStaleVerdict(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			j := judge{tag: tc.tag, self: tc.self, ask: tc.ask, maxAge: DefaultStaleLockAge, now: tc.now}
-			stale, why, err := j.staleVerdict(t.Context(), []time.Time{taken})
+			stale, why, err := j.staleVerdict(t.Context(), []lock{{Taken: taken, Host: "3f2e1d"}})
 			if (err != nil) != tc.wantError {
 				t.Fatalf("err = %v", err)
 			}
@@ -117,7 +121,7 @@ func TestUnrecordedLock(t *testing.T) {
 			j := judge{self: tc.self, maxAge: DefaultStaleLockAge, now: taken.Add(3 * time.Minute),
 				runs: func(context.Context) ([]WorkflowRun, error) { asked++; return tc.runs, nil }}
 			// Two locks of one killed run: GitHub is asked once.
-			stale, why, err := j.staleVerdict(t.Context(), []time.Time{taken, taken})
+			stale, why, err := j.staleVerdict(t.Context(), []lock{{Taken: taken}, {Taken: taken}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +137,7 @@ func TestUnrecordedLock(t *testing.T) {
 		runs: func(context.Context) ([]WorkflowRun, error) {
 			return nil, errors.New("HTTP 403: Resource not accessible by integration")
 		}}
-	if _, _, err := j.staleVerdict(t.Context(), []time.Time{taken}); err == nil || !strings.Contains(err.Error(), "which runs of tdeploy/ivr are in progress") || !strings.Contains(err.Error(), "HTTP 403") {
+	if _, _, err := j.staleVerdict(t.Context(), []lock{{Taken: taken}}); err == nil || !strings.Contains(err.Error(), "which runs of tdeploy/ivr are in progress") || !strings.Contains(err.Error(), "HTTP 403") {
 		t.Errorf("GitHub refusing the list: %v; want an error that says what was asked and why it failed", err)
 	}
 }
