@@ -324,7 +324,7 @@ func (s Settings) recordHolder(ctx context.Context, st *auto.Stack) (first Sink,
 		}
 		h := *s.Holder
 		h.At = time.Now().UTC()
-		h.Host, _ = os.Hostname() // as the CLI's lock names it
+		h.Host, _ = os.Hostname()               // as the CLI's lock names it
 		_ = st.SetTag(wctx, HolderTag, h.tag()) // best effort: without it GitHub's list of runs, or the lock's age, decides
 	}()
 	return func(events.EngineEvent) { once.Do(func() { close(started) }) }, func() {
