@@ -570,6 +570,7 @@ func TestCancelThrottled(t *testing.T) {
 func TestKilledRunRecovered(t *testing.T) {
 	w := newWorld(t)
 	w.emu.Server.SetFaults(emulator.Faults{Latency: 1500 * time.Millisecond})
+	launched := time.Now()
 	cmd, log := w.startUp(t, w.killedRunEnv()...)
 	time.Sleep(1200 * time.Millisecond) // the first creates are sent
 	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
@@ -580,7 +581,7 @@ func TestKilledRunRecovered(t *testing.T) {
 	if inv := w.inventory(mainSID); len(inv) == 0 {
 		t.Fatalf("the killed run created nothing in Twilio; the test needs creates in flight:\n%s", log.String())
 	}
-	w.gh.SetRunAttempt("tdeploy", "ivr", 41, 1, fakegithub.RunAttempt{Status: "completed", Conclusion: "cancelled"})
+	w.endRun(launched)
 
 	w.emu.Server.SetFaults(emulator.Faults{})
 	r := w.step("push", "refs/heads/main", "", map[string]any{"ref": "refs/heads/main", "repository": repoJSON()})
