@@ -166,7 +166,8 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 			return res, oerr // another branch's stack: its preview was stopped
 		}
 		var le *LockedError
-		if !backedOff && ctx.Err() == nil && errors.As(cliError("pulumi "+string(s.Operation)+" on "+s.Stack, err), &le) {
+		locked := ctx.Err() == nil && errors.As(cliError("pulumi "+string(s.Operation)+" on "+s.Stack, err), &le)
+		if locked && !backedOff {
 			// Two runs that lock at the same moment both see two locks and
 			// both let go (the file backend's Lock): try once more, after
 			// a pause of our own, before judging the lock.
@@ -178,7 +179,7 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 				continue
 			}
 		}
-		if !recovered && ctx.Err() == nil && errors.As(cliError("pulumi "+string(s.Operation)+" on "+s.Stack, err), &le) {
+		if locked && !recovered {
 			recovered = true
 			released, rerr := s.recoverLock(ctx, ws, &st, le)
 			if rerr != nil {
