@@ -332,6 +332,14 @@ func TestKilledBeforeRecorded(t *testing.T) {
 			t.Errorf("the refused run does not say %q:\n%s", want, r.stdout)
 		}
 	}
+	// Its log names the lock without Pulumi's advice to break it, and
+	// its preview's group ends before the up's begins.
+	if strings.Contains(r.stdout, "delete the lock file with `pulumi cancel`") || !strings.Contains(r.stdout, "the stack is currently locked by 1 lock(s).") {
+		t.Errorf("the refused run's log should show the lock without Pulumi's `pulumi cancel` advice:\n%s", r.stdout)
+	}
+	if err := flatGroups(r.stdout); err != nil {
+		t.Errorf("the refused run's log: %v:\n%s", err, r.stdout)
+	}
 	if n := w.locks(); n != 1 {
 		t.Fatalf("%d locks after the refused run; a lock that may be alive is never broken", n)
 	}
