@@ -54,7 +54,7 @@ func TestThrottledAtScale(t *testing.T) {
 	mustCode(t, "fault-free up", clean.run, 0)
 	w, _, bad := scaleUp(t, groups, throttled)
 	if bad.run.code != 0 {
-		// Every try of each create that never succeeded, for the cause.
+		// Every POST and its answer, to find the cause.
 		var tries []string
 		for _, r := range bad.log {
 			if r.Method == http.MethodPost {
