@@ -106,23 +106,40 @@ func history(token string) bool {
 	return false
 }
 
+// backendDir is the directory of the world's file backend.
+func (w *world) backendDir() string {
+	for _, kv := range w.base {
+		if v, ok := strings.CutPrefix(kv, "PULUMI_BACKEND_URL=file://"); ok {
+			return v
+		}
+	}
+	w.t.Fatal("the world has no file backend")
+	return ""
+}
+
 // locks counts the lock files in the file backend: one lock is one .json
 // (the file backend may keep attributes beside it).
 func (w *world) locks() int {
-	backend := ""
-	for _, kv := range w.base {
-		if v, ok := strings.CutPrefix(kv, "PULUMI_BACKEND_URL=file://"); ok {
-			backend = v
-		}
-	}
 	n := 0
-	_ = filepath.WalkDir(filepath.Join(backend, ".pulumi", "locks"), func(path string, d os.DirEntry, err error) error {
+	_ = filepath.WalkDir(filepath.Join(w.backendDir(), ".pulumi", "locks"), func(path string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") {
 			n++
 		}
 		return nil
 	})
 	return n
+}
+
+// stackExists reports whether the file backend holds stackName.
+func (w *world) stackExists(stackName string) bool {
+	found := false
+	_ = filepath.WalkDir(filepath.Join(w.backendDir(), ".pulumi", "stacks"), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Base(path) == stackName+".json" {
+			found = true
+		}
+		return nil
+	})
+	return found
 }
 
 // endRun tells the fake GitHub that the killed run (41, attempt 1; see
@@ -304,13 +321,22 @@ func TestKilledBeforeRecorded(t *testing.T) {
 	cmd, log := w.launch(t, w.killedRunEnv()...)
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
-	for w.locks() == 0 {
-		select {
-		case <-exited:
-			t.Fatalf("the up ended before it took the lock:\n%s", log.String())
-		case <-time.After(2 * time.Millisecond):
+	// The stack is new, so its create locks it first, for a moment
+	// (diy's CreateStack): the up's lock is the one that comes after the
+	// stack exists and that lock has gone (killed between the two, the
+	// run left none; seen once in CI).
+	until := func(what string, done func() bool) {
+		for !done() {
+			select {
+			case <-exited:
+				t.Fatalf("the run ended before %s:\n%s", what, log.String())
+			case <-time.After(2 * time.Millisecond):
+			}
 		}
 	}
+	until("it created the stack", func() bool { return w.stackExists("main") })
+	until("its create let the lock go", func() bool { return w.locks() == 0 })
+	until("the up took the lock", func() bool { return w.locks() > 0 })
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	<-exited
 	if n := w.locks(); n != 1 {
