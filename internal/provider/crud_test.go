@@ -107,22 +107,14 @@ func TestEveryResourceLifecycle(t *testing.T) {
 			}
 			inputs := toMap(vals, func(string) bool { return false })
 			urn := urnOf(r.Token, "x")
-			if chk, err := g.Check(ctx, p.CheckRequest{Urn: urn, Inputs: inputs}); err != nil || len(chk.Failures) > 0 {
-				t.Fatalf("check: %v %v", err, chk.Failures)
-			}
-
 			// Preview: no requests but a preflight's (a Studio flow's).
-			n := len(env.Server.Requests())
-			if _, err := g.Create(ctx, s.api, p.CreateRequest{Urn: urn, Properties: inputs, DryRun: true}); err != nil {
-				t.Fatalf("preview create: %v", err)
-			}
-			checks, rest := preflightRequests(requestsSince(env, n))
+			checks, rest := preflightRequests(previewCreate(t, ctx, env, s.api, g, urn, inputs))
 			if _, has := preflights[r.Token]; len(rest) != 0 || checks > 0 != has {
 				t.Fatalf("preview sent %d preflight requests (preflight: %v) and:\n%s", checks, has, summarize(rest))
 			}
 
 			// Create: one POST.
-			n = len(env.Server.Requests())
+			n := len(env.Server.Requests())
 			created, err := g.Create(ctx, s.api, p.CreateRequest{Urn: urn, Properties: inputs})
 			if err != nil {
 				t.Fatalf("create: %v", err)

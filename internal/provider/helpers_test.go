@@ -79,6 +79,27 @@ func preflightRequests(reqs []emulator.Request) (checks int, rest []emulator.Req
 }
 
 // requestsSince returns the emulator's log entries after the first n.
+// creator is what the lifecycle tests drive: a resource's Check and
+// Create, as the plugin serves them.
+type creator interface {
+	Check(context.Context, p.CheckRequest) (p.CheckResponse, error)
+	Create(context.Context, API, p.CreateRequest) (p.CreateResponse, error)
+}
+
+// previewCreate plays the engine's preview of a new resource, Check then
+// a dry-run Create, and returns the requests that preview sent.
+func previewCreate(t *testing.T, ctx context.Context, env *emulatortest.Env, api API, res creator, urn resource.URN, inputs property.Map) []emulator.Request {
+	t.Helper()
+	if chk, err := res.Check(ctx, p.CheckRequest{Urn: urn, Inputs: inputs}); err != nil || len(chk.Failures) > 0 {
+		t.Fatalf("check: %v %v", err, chk.Failures)
+	}
+	n := len(env.Server.Requests())
+	if _, err := res.Create(ctx, api, p.CreateRequest{Urn: urn, Properties: inputs, DryRun: true}); err != nil {
+		t.Fatalf("preview create: %v", err)
+	}
+	return requestsSince(env, n)
+}
+
 func requestsSince(env *emulatortest.Env, n int) []emulator.Request {
 	all := env.Server.Requests()
 	if n > len(all) {

@@ -62,19 +62,11 @@ func TestEverySettingsLifecycle(t *testing.T) {
 			before := tgt.current(out, []string{set.Name})
 			inputs := toMap(vals, func(string) bool { return false })
 			urn := urnOf(r.Token, "x")
-			if chk, err := res.Check(ctx, p.CheckRequest{Urn: urn, Inputs: inputs}); err != nil || len(chk.Failures) > 0 {
-				t.Fatalf("check: %v %v", err, chk.Failures)
-			}
-
-			k := len(env.Server.Requests())
-			if _, err := res.Create(ctx, s.api, p.CreateRequest{Urn: urn, Properties: inputs, DryRun: true}); err != nil {
-				t.Fatalf("preview create: %v", err)
-			}
-			if got := requestsSince(env, k); len(got) != 0 {
+			if got := previewCreate(t, ctx, env, s.api, res, urn, inputs); len(got) != 0 {
 				t.Fatalf("preview sent:\n%s", summarize(got))
 			}
 
-			k = len(env.Server.Requests())
+			k := len(env.Server.Requests())
 			created, err := res.Create(ctx, s.api, p.CreateRequest{Urn: urn, Properties: inputs})
 			if err != nil {
 				t.Fatalf("create: %v", err)
