@@ -269,9 +269,13 @@ func TestSetUpCommands(t *testing.T) {
 			t.Errorf(".ci/run does not run %q", cmd)
 		}
 	}
-	if !strings.Contains(makefile, "go test -race -shuffle=on -count=1 ./...") &&
-		!strings.Contains(makefile, "$(GO) test -race -shuffle=on -count=1 ./...") {
-		t.Error("make test does not run go test -race -shuffle=on -count=1 ./...")
+	// The README names the test command make test runs.
+	const testCmd = "go test -race -shuffle=on -count=1 -timeout 25m ./..."
+	if !strings.Contains(makefile, "$(GO) "+strings.TrimPrefix(testCmd, "go ")) {
+		t.Errorf("make test does not run %s", testCmd)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(read(t, "README.md")), " "), "`"+testCmd+"`") {
+		t.Errorf("the README does not name make test's command, %s", testCmd)
 	}
 }
 
