@@ -366,6 +366,9 @@ func TestKilledBeforeRecorded(t *testing.T) {
 	if err := flatGroups(r.stdout); err != nil {
 		t.Errorf("the refused run's log: %v:\n%s", err, r.stdout)
 	}
+	// It waited once and previewed again, saying so; the reviewed-change
+	// guard judged both previews and warned once.
+	saidOnce(t, "the refused run", r.stdout, "::notice::Stack main is locked by another run: this run tries again in ", "::warning::commit 9d8c7b6 was pushed to main directly")
 	if n := w.locks(); n != 1 {
 		t.Fatalf("%d locks after the refused run; a lock that may be alive is never broken", n)
 	}
@@ -376,12 +379,29 @@ func TestKilledBeforeRecorded(t *testing.T) {
 	if !strings.Contains(r.stdout, "Released the lock on stack main: taken at ") || !strings.Contains(r.stdout, "by a run killed before it recorded itself, during run 4") {
 		t.Errorf("the run does not say it released the killed run's lock:\n%s", r.stdout)
 	}
+	saidOnce(t, "the run that released the lock", r.stdout, "::warning::commit 9d8c7b6 was pushed to main directly")
 	if n := w.gh.Calls()["GET /repos/{owner}/{repo}/actions/runs"]; n != 2 {
 		t.Errorf("GitHub listed the runs %d times, want 2 (once per run)", n)
 	}
 	w.converges(t)
 	if a := w.audit(t, "main", mainSID); !a.clean() || a.Resources != 3 {
 		t.Errorf("audit after the recovery: %+v, want the program's 3 resources and nothing else", a)
+	}
+}
+
+// saidOnce checks that each of lines begins exactly one line of log.
+func saidOnce(t *testing.T, what, log string, lines ...string) {
+	t.Helper()
+	for _, want := range lines {
+		n := 0
+		for l := range strings.Lines(log) {
+			if strings.HasPrefix(l, want) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s's log has %d lines starting %q, want 1:\n%s", what, n, want, log)
+		}
 	}
 }
 

@@ -517,6 +517,8 @@ func (r *runner) operate(ctx context.Context, s stack.Settings, cr creds.Credent
 	lg.CountWith(func() map[string]int { return col.Report().Counts })
 	preLog.CountWith(func() map[string]int { return preCol.Report().Counts })
 	preLog.ShareAmbientNotice(lg)
+	// An operation run again (after a lock wait) reports its last try.
+	s.Restart = func() { preCol.Reset(); col.Reset() }
 	if s.PreviewFirst {
 		s.PreviewSinks = []stack.Sink{preCol.Add, preLog.Event}
 		if r.plan.Event == "push" && r.in.OnUnreviewedChange != guard.Ignore {

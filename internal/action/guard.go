@@ -114,13 +114,23 @@ func (r *runner) lookUpReview(ctx context.Context, rep report.Report) reviewed {
 // the reviewed one, judged by the on-unreviewed-change input. It sets
 // r.guardSummary, the side-by-side table the job summary shows.
 func (r *runner) gate(rv reviewed, preview func() *report.Report) func() error {
+	// The gate judges each preview (an up refused by a lock is previewed
+	// again), and says each verdict once.
+	said := map[string]bool{}
+	tell := func(say func(string, ...any), msg string) {
+		if !said[msg] {
+			said[msg] = true
+			say("%s", msg)
+		}
+	}
 	return func() error {
+		r.guardSummary = "" // the last preview's verdict is the one shown
 		actual := guard.FromReport(preview())
 		if len(actual) == 0 {
 			return nil // the up changes nothing in Twilio: nothing unreviewed to ship
 		}
 		if rv.ok && rv.rec.Matches(actual) {
-			r.gha.Noticef("the change matches the one reviewed in pull request #%d (change set %s)", rv.pr, rv.rec.Digest)
+			tell(r.gha.Noticef, fmt.Sprintf("the change matches the one reviewed in pull request #%d (change set %s)", rv.pr, rv.rec.Digest))
 			return nil
 		}
 		why := rv.why
@@ -133,7 +143,7 @@ func (r *runner) gate(rv reviewed, preview func() *report.Report) func() error {
 		if r.in.OnUnreviewedChange == guard.Fail {
 			return &UnreviewedError{Why: why}
 		}
-		r.gha.Warningf("%s; the up proceeds (on-unreviewed-change: warn)", why)
+		tell(r.gha.Warningf, why+"; the up proceeds (on-unreviewed-change: warn)")
 		return nil
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -224,13 +225,30 @@ func TestRunLockCollision(t *testing.T) {
 			t.Error(err)
 		}
 	}}
-	var steps []string
+	var steps, notices []string
 	a.Trace = func(step string) { steps = append(steps, step) }
+	a.Notice = func(msg string) { notices = append(notices, msg) }
+	// The up is previewed first; the retry previews again, and what
+	// gathers the preview's events starts over.
+	var previews, restarts atomic.Int32
+	a.PreviewFirst = true
+	a.PreviewSinks = []Sink{func(e events.EngineEvent) {
+		if e.SummaryEvent != nil {
+			previews.Add(1)
+		}
+	}}
+	a.Restart = func() { restarts.Add(1) }
 	if _, err := Run(t.Context(), seam, a); err != nil {
 		t.Fatalf("the run after the collision: %v", err)
 	}
 	if seam.ups != 2 || !slices.Contains(steps, "lock backed off") {
 		t.Errorf("%d ups, steps %v; want the refused one, a pause and the one that deployed", seam.ups, steps)
+	}
+	if previews.Load() != 2 || restarts.Load() != 1 {
+		t.Errorf("%d previews and %d restarts; want a preview per try and one restart between them", previews.Load(), restarts.Load())
+	}
+	if len(notices) != 1 || !strings.HasPrefix(notices[0], "Stack main is locked by another run: this run tries again in ") || !strings.HasSuffix(notices[0], "s, with a new preview (that run may change the stack).") {
+		t.Errorf("notices %q; want one saying the run waits for the lock and previews again", notices)
 	}
 	if got := inventoryTokens(emu); len(got) != 3 {
 		t.Errorf("inventory = %v, want the program's 3 resources", got)

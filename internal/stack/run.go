@@ -161,6 +161,9 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 
 	backedOff, recovered := false, false // once each
 	for attempt := 0; ; attempt++ {
+		if attempt > 0 && s.Restart != nil {
+			s.Restart()
+		}
 		r, err := s.checkedOperate(opCtx, &st, sinks, trace)
 		if oerr := gate.wait(); oerr != nil {
 			return res, oerr // another branch's stack: its preview was stopped
@@ -172,9 +175,11 @@ func Run(ctx context.Context, cmd auto.PulumiCommand, s Settings, sinks ...Sink)
 			// both let go (the file backend's Lock): try once more, after
 			// a pause of our own, before judging the lock.
 			backedOff = true
+			pause := lockBackoff()
+			s.notice(fmt.Sprintf("Stack %s is locked by another run: this run tries again in %s%s.", s.Stack, pause.Round(100*time.Millisecond), again(s)))
 			select {
 			case <-ctx.Done():
-			case <-time.After(lockBackoff()):
+			case <-time.After(pause):
 				trace("lock backed off")
 				continue
 			}
@@ -708,6 +713,14 @@ func Remove(ctx context.Context, cmd auto.PulumiCommand, s Settings) (removed bo
 		return false, cliError("remove stack "+s.Stack, err)
 	}
 	return true, nil
+}
+
+// again is what a retry of s runs anew, said beside the retry.
+func again(s Settings) string {
+	if s.Operation == event.Up && s.PreviewFirst {
+		return ", with a new preview (that run may change the stack)"
+	}
+	return ""
 }
 
 // lockBackoff is the pause before a run tries a refused lock again: 1 to

@@ -89,12 +89,18 @@ type Settings struct {
 	// which runs of the repository are in progress, for a lock whose
 	// holder was killed before it recorded itself (nil: only a lock's age,
 	// StaleLockAge or DefaultStaleLockAge, tells it is stale). Notice is
-	// told what the run did about a stale lock.
+	// told what the run did about a lock: waited for it, or released it.
 	Holder       *Holder       `json:"-"`
 	RunState     RunState      `json:"-"`
 	Runs         Runs          `json:"-"`
 	StaleLockAge time.Duration `json:"-"`
 	Notice       func(string)  `json:"-"`
+	// Restart, when set, is called before Run runs the operation again
+	// (its preview too, for an up with PreviewFirst): after a lock wait
+	// or release, or once it created the stack. What gathered the last
+	// try's events starts over, so the report is the new try's: another
+	// run may have changed the stack meanwhile.
+	Restart func() `json:"-"`
 
 	// Trace, when set, is told when each step of Run ends (for timing).
 	Trace func(step string) `json:"-"`

@@ -97,6 +97,15 @@ func NewCollector(base report.Report) *Collector {
 	}
 }
 
+// Reset forgets every event added so far, for an operation run again
+// (after a lock wait): the report is the new try's alone.
+func (c *Collector) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries, c.errSeen, c.failed = map[string]*entry{}, map[string]bool{}, map[string]bool{}
+	c.order, c.errs, c.unreached, c.summary, c.outputs, c.streamErr = 0, nil, nil, nil, nil, nil
+}
+
 // Consume adds every event from ch until it is closed.
 func (c *Collector) Consume(ch <-chan events.EngineEvent) {
 	for e := range ch {

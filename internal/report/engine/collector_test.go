@@ -165,6 +165,43 @@ func TestCollectorCountsProgramResources(t *testing.T) {
 	}
 }
 
+// TestCollectorReset: an up refused by a lock is previewed again; the
+// report is the second preview's alone, not the two merged: a change the
+// other run made meanwhile is gone from it, and so is the first's error.
+func TestCollectorReset(t *testing.T) {
+	t.Parallel()
+	step := func(name string) apitype.StepEventMetadata {
+		urn := "urn:pulumi:dev::ivr::twilio:sync/v1:Service::" + name
+		return apitype.StepEventMetadata{Op: apitype.OpCreate, URN: urn, Type: "twilio:sync/v1:Service"}
+	}
+	preview := func(c *Collector, names ...string) {
+		for _, n := range names {
+			c.AddAPI(apitype.EngineEvent{ResourcePreEvent: &apitype.ResourcePreEvent{Metadata: step(n)}})
+		}
+		c.AddAPI(apitype.EngineEvent{SummaryEvent: &apitype.SummaryEvent{
+			ResourceChanges: map[apitype.OpType]int{apitype.OpCreate: len(names)}, Result: apitype.OperationResultSucceeded}})
+	}
+	c := NewCollector(report.Report{Stack: "dev", Operation: report.OpPreview})
+	preview(c, "state", "orders")
+	c.AddAPI(apitype.EngineEvent{DiagnosticEvent: &apitype.DiagnosticEvent{Severity: "error", Message: "first try's error"}})
+	c.Reset()
+	preview(c, "orders")
+	r := c.Finish(nil)
+	var listed []string
+	for _, x := range r.Resources {
+		listed = append(listed, x.Name)
+	}
+	if d := cmp.Diff([]string{"orders"}, listed); d != "" {
+		t.Errorf("listed (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(map[string]int{"create": 1}, r.Counts); d != "" {
+		t.Errorf("counts (-want +got):\n%s", d)
+	}
+	if r.Error != "" || r.Stack != "dev" {
+		t.Errorf("error %q, stack %q: want none from the first try, and the header kept", r.Error, r.Stack)
+	}
+}
+
 // TestCollectorCountsTruncated: a preview of 2000 Twilio resources too big
 // for one comment says 2000 in the header and in the "N of M listed" note,
 // as the engine's summary (2001, with the stack) does not.
