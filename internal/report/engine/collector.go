@@ -89,12 +89,9 @@ type entry struct {
 // header fields: Repo, ProgramPath, Stack, Branch, Environment, Commit,
 // Operation, RunURL, Log).
 func NewCollector(base report.Report) *Collector {
-	return &Collector{
-		base:    base,
-		entries: map[string]*entry{},
-		errSeen: map[string]bool{},
-		failed:  map[string]bool{},
-	}
+	c := &Collector{base: base}
+	c.forget()
+	return c
 }
 
 // Reset forgets every event added so far, for an operation run again
@@ -102,6 +99,11 @@ func NewCollector(base report.Report) *Collector {
 func (c *Collector) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.forget()
+}
+
+// forget sets every field but base to a new collector's.
+func (c *Collector) forget() {
 	c.entries, c.errSeen, c.failed = map[string]*entry{}, map[string]bool{}, map[string]bool{}
 	c.order, c.errs, c.unreached, c.summary, c.outputs, c.streamErr = 0, nil, nil, nil, nil, nil
 }
